@@ -1,0 +1,98 @@
+//! Command-line types (clap derive) only.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Severity;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hoplint",
+    version,
+    about = "Lint the configuration of every hop a web request crosses",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check configuration files and report problems.
+    Check(CheckArgs),
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule code (`NG002`) or name (`unknown-nginx-directive`).
+        rule: String,
+    },
+    /// Print a shell completion script.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (`-` reads standard input).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Rule codes or prefixes to enable (`ALL`, `NG`, `NG002`).
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub select: Vec<String>,
+    /// Rule codes or prefixes to enable in addition to the selected ones.
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub extend_select: Vec<String>,
+    /// Rule codes or prefixes to disable.
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub ignore: Vec<String>,
+    /// Lowest severity that makes the exit code 1 (default: warning).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<Severity>,
+    /// Exit 0 even when problems are found (errors running hoplint still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// nginx version the configuration runs on (`1.24` or `1.24.0`).
+    #[arg(long, value_name = "VERSION")]
+    pub nginx_version: Option<String>,
+    /// Use this configuration file instead of searching for hoplint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any hoplint.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// The path standard input stands for (with `-`).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print diagnostics only: no summary, no notes.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Concise,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

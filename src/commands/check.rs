@@ -1,0 +1,101 @@
+//! `hoplint check`.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use crate::check::{CheckOptions, ConfigChoice, Report, RunError, check};
+use crate::cli::{CheckArgs, ColorChoice, OutputFormat};
+use crate::report;
+
+/// Runs the check and prints the report; returns the exit code.
+pub fn run(args: &CheckArgs) -> u8 {
+    let mut options = CheckOptions {
+        config: match (&args.config, args.no_config) {
+            (Some(path), _) => ConfigChoice::File(path.clone()),
+            (None, true) => ConfigChoice::None,
+            (None, false) => ConfigChoice::Discover,
+        },
+        nginx_version: args.nginx_version.clone(),
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on,
+        ..CheckOptions::default()
+    };
+    let mut early_errors = Vec::new();
+    for path in &args.paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            if let Err(err) = std::io::stdin().read_to_end(&mut bytes) {
+                early_errors.push(RunError {
+                    file: None,
+                    message: format!("cannot read standard input: {err}"),
+                });
+            }
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("stdin.conf"));
+            options.stdin = Some((name, bytes));
+        } else {
+            options.paths.push(path.clone());
+        }
+    }
+    if args.stdin_filename.is_some() && options.stdin.is_none() {
+        early_errors.push(RunError {
+            file: None,
+            message: "--stdin-filename needs `-` among the paths".to_owned(),
+        });
+    }
+    let mut report = check(&options);
+    report.errors.extend(early_errors);
+    report.errors.sort();
+    print(&report, args);
+    report.exit_code(args.exit_zero)
+}
+
+fn print(report: &Report, args: &CheckArgs) {
+    let stdout = std::io::stdout();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let body = match args.format {
+        OutputFormat::Json => report::json::render(report),
+        OutputFormat::Concise => report::concise::render(report),
+        OutputFormat::Text if args.quiet => {
+            let mut text = report::text::render(report, color);
+            // -q: diagnostics only, no summary line.
+            if let Some(i) = text.trim_end().rfind('\n').map(|i| i + 1).or(Some(0)) {
+                if text[i..].starts_with("Found ") || text[i..].starts_with("All checks passed") {
+                    text.truncate(i);
+                }
+            }
+            text
+        }
+        OutputFormat::Text => report::text::render(report, color),
+    };
+    let _ = stdout.lock().write_all(body.as_bytes());
+    if args.format != OutputFormat::Json {
+        let mut stderr = std::io::stderr().lock();
+        for error in &report.errors {
+            let prefix = error
+                .file
+                .as_deref()
+                .map(|f| format!("{f}: "))
+                .unwrap_or_default();
+            let _ = writeln!(stderr, "error: {prefix}{}", error.message);
+        }
+        if !args.quiet {
+            for note in &report.notes {
+                let place = match (&note.file, note.line) {
+                    (Some(f), Some(l)) => format!("{f}:{l}: "),
+                    (Some(f), None) => format!("{f}: "),
+                    _ => String::new(),
+                };
+                let _ = writeln!(stderr, "note: {place}{}", note.message);
+            }
+        }
+    }
+}

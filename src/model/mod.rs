@@ -1,0 +1,3 @@
+//! Format-neutral views of what the parsed files say.
+
+pub mod nginx;

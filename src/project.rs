@@ -1,0 +1,95 @@
+//! Everything `check` knows about the scanned paths, built once and read by
+//! every rule.
+
+use std::path::{Path, PathBuf};
+
+use crate::knowledge::Version;
+use crate::model::nginx::{Modules, NginxModel};
+use crate::source::{FileId, SourceFile};
+
+/// Where a version in use came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VersionSource {
+    /// `--nginx-version`.
+    Cli,
+    /// `[versions]` in this file.
+    Config(String),
+    /// Nothing declared one: the newest stable release hoplint knows.
+    Assumed,
+}
+
+/// A version with its provenance.
+#[derive(Clone, Debug)]
+pub struct ResolvedVersion {
+    pub version: Version,
+    /// As the user wrote it (`1.24`), or the resolved number.
+    pub written: String,
+    pub source: VersionSource,
+}
+
+impl ResolvedVersion {
+    /// For messages: "nginx 1.22.1, from --nginx-version".
+    pub fn describe(&self) -> String {
+        match &self.source {
+            VersionSource::Cli => format!("nginx {}, from --nginx-version", self.version),
+            VersionSource::Config(path) => format!("nginx {}, from {path}", self.version),
+            VersionSource::Assumed => format!("nginx {}, assumed", self.version),
+        }
+    }
+}
+
+/// A note for the report: no effect on the exit code.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Note {
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// The scanned project.
+#[derive(Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub files: Vec<SourceFile>,
+    /// Files the walk found but could not read, with the reason (HL005).
+    pub unreadable: Vec<(FileId, String)>,
+    pub nginx: NginxModel,
+    pub nginx_version: ResolvedVersion,
+    pub nginx_modules: Modules,
+}
+
+impl Project {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// A path for messages: relative to the project root when inside it.
+    pub fn relative(&self, path: &Path) -> String {
+        let root = crate::syntax::nginx::include::normalize(
+            &std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone()),
+        );
+        let shown = path.strip_prefix(&root).unwrap_or(path);
+        crate::source::display_path(shown)
+    }
+}
+
+/// The project root (RULES.md): the directory of the `hoplint.toml` in use,
+/// else the nearest ancestor of the first path that holds `.git`, else the
+/// first path itself (its parent when it is a file).
+pub fn find_root(first: &Path, config: Option<&Path>) -> PathBuf {
+    if let Some(dir) = config.and_then(Path::parent) {
+        return std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    }
+    let absolute = std::path::absolute(first).unwrap_or_else(|_| first.to_path_buf());
+    let start = if absolute.is_dir() {
+        absolute.clone()
+    } else {
+        absolute
+            .parent()
+            .map_or_else(|| absolute.clone(), Path::to_path_buf)
+    };
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map_or(start.clone(), Path::to_path_buf)
+}

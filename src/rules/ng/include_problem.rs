@@ -1,0 +1,66 @@
+//! NG005 include-problem
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::FixAvailability;
+use crate::model::nginx::IncludeProblem;
+use crate::project::Project;
+use crate::rules::{Rule, rule_doc};
+use crate::source::display_path;
+
+pub(crate) static RULE: Rule = Rule {
+    code: "NG005",
+    name: "include-problem",
+    severity: Severity::Error,
+    fix: FixAvailability::None,
+    doc: rule_doc!("NG005"),
+    check,
+};
+
+fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+    for include in &project.nginx.includes {
+        let Some(problem) = &include.problem else {
+            continue;
+        };
+        let (severity, message) = match problem {
+            IncludeProblem::Cycle { chain } => {
+                let names: Vec<String> = chain
+                    .iter()
+                    .map(|f| project.file(*f).display_path())
+                    .collect();
+                (
+                    Severity::Error,
+                    format!("include cycle: {}", names.join(" → ")),
+                )
+            }
+            IncludeProblem::TooDeep => (
+                Severity::Error,
+                format!(
+                    "includes are nested more than {} deep; not followed",
+                    crate::model::nginx::MAX_INCLUDE_DEPTH
+                ),
+            ),
+            IncludeProblem::Missing { path } => (
+                Severity::Warning,
+                format!("included file `{}` does not exist", project.relative(path)),
+            ),
+            IncludeProblem::Outside { path } => (
+                Severity::Warning,
+                format!(
+                    "include points outside the project root: `{}` is not checked",
+                    display_path(path)
+                ),
+            ),
+            IncludeProblem::Unreadable { path, reason } => (
+                Severity::Warning,
+                format!(
+                    "included file `{}` cannot be read: {reason}",
+                    project.relative(path)
+                ),
+            ),
+        };
+        out.push(
+            Diagnostic::new(&RULE, include.file, include.directive, message)
+                .with_severity(severity),
+        );
+    }
+}

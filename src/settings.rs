@@ -1,0 +1,196 @@
+//! `hoplint.toml`: found upward from the first path, strict about keys.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::source::classify::Kind;
+
+/// The file's name.
+pub const FILE_NAME: &str = "hoplint.toml";
+
+/// Software whose version `[versions]` may pin.
+pub const VERSION_KEYS: &[&str] = &[
+    "nginx",
+    "ingress-nginx",
+    "kubernetes",
+    "gunicorn",
+    "uvicorn",
+    "hypercorn",
+    "node",
+    "puma",
+    "tomcat",
+    "spring-boot",
+    "php",
+    "httpd",
+];
+
+/// The parsed file. Unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub versions: BTreeMap<String, String>,
+    #[serde(default)]
+    pub nginx: NginxSection,
+    #[serde(default)]
+    pub lint: LintSection,
+    /// Glob → kind, for files whose names do not tell.
+    #[serde(default)]
+    pub files: BTreeMap<String, Kind>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NginxSection {
+    /// Third-party or optional modules compiled in (`lua`, `headers-more`,
+    /// `njs`, `http_geoip_module`…).
+    #[serde(default)]
+    pub modules: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LintSection {
+    #[serde(default)]
+    pub select: Vec<String>,
+    #[serde(default)]
+    pub extend_select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    pub fail_on: Option<Severity>,
+}
+
+/// A `hoplint.toml` that could not be used.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{path}{location}: {message}")]
+pub struct ConfigError {
+    pub path: String,
+    /// `:line:column` when known.
+    pub location: String,
+    pub message: String,
+}
+
+/// A loaded configuration and where it came from.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub path: Option<PathBuf>,
+    pub config: ConfigFile,
+}
+
+/// Looks for `hoplint.toml` in `start` and its ancestors.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(start).ok()?;
+    let dir = if absolute.is_dir() {
+        absolute.as_path()
+    } else {
+        absolute.parent()?
+    };
+    dir.ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+/// Reads and validates a configuration file.
+pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+    let display = crate::source::display_path(path);
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: display.clone(),
+        location: String::new(),
+        message: crate::source::discover::describe_io(&e),
+    })?;
+    let config = parse(&text).map_err(|(location, message)| ConfigError {
+        path: display.clone(),
+        location,
+        message,
+    })?;
+    Ok(Loaded {
+        path: Some(path.to_path_buf()),
+        config,
+    })
+}
+
+/// Parses the text of a configuration file; the error carries `:line:col`.
+pub fn parse(text: &str) -> Result<ConfigFile, (String, String)> {
+    let config: ConfigFile = toml::from_str(text).map_err(|e| {
+        let location = e.span().map_or_else(String::new, |s| {
+            let index = crate::source::LineIndex::new(text);
+            #[allow(clippy::cast_possible_truncation)]
+            let (line, col) = index.line_col(text, s.start as u32);
+            format!(":{line}:{col}")
+        });
+        (location, explain_toml_error(e.message()))
+    })?;
+    for key in config.versions.keys() {
+        if !VERSION_KEYS.contains(&key.as_str()) {
+            let hint = crate::text::did_you_mean(key, VERSION_KEYS.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err((
+                String::new(),
+                format!(
+                    "unknown key `{key}` in [versions]{hint}; known: {}",
+                    VERSION_KEYS.join(", ")
+                ),
+            ));
+        }
+    }
+    for selector in config
+        .lint
+        .select
+        .iter()
+        .chain(&config.lint.ignore)
+        .chain(&config.lint.extend_select)
+    {
+        if !crate::rules::is_valid_selector(selector) {
+            return Err((
+                String::new(),
+                format!("unknown rule code or prefix `{selector}` in [lint]"),
+            ));
+        }
+    }
+    Ok(config)
+}
+
+/// Adds a did-you-mean to serde's "unknown field `x`, expected one of …".
+fn explain_toml_error(message: &str) -> String {
+    let message = message.trim();
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_owned();
+    };
+    let Some((field, expected)) = rest.split_once('`') else {
+        return message.to_owned();
+    };
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match crate::text::did_you_mean(field, candidates.iter().copied()) {
+        Some(best) => format!("{message} (did you mean `{best}`?)"),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors_with_suggestions() {
+        let (_, message) = parse("[lint]\nselct = [\"NG\"]\n").unwrap_err();
+        assert!(message.contains("did you mean `select`"), "{message}");
+        let (location, _) = parse("[lint]\nselct = [\"NG\"]\n").unwrap_err();
+        assert_eq!(location, ":2:1");
+        let (_, message) = parse("[versions]\nngnix = \"1.24\"\n").unwrap_err();
+        assert!(message.contains("did you mean `nginx`"), "{message}");
+        let (_, message) = parse("[lint]\nselect = [\"ZZ9\"]\n").unwrap_err();
+        assert!(message.contains("ZZ9"), "{message}");
+    }
+
+    #[test]
+    fn reads_versions_modules_and_lint() {
+        let config = parse("[versions]\nnginx = \"1.24\"\n[nginx]\nmodules = [\"lua\"]\n[lint]\nignore = [\"NG003\"]\nfail-on = \"error\"\n").unwrap();
+        assert_eq!(config.versions["nginx"], "1.24");
+        assert_eq!(config.nginx.modules, ["lua"]);
+        assert_eq!(config.lint.fail_on, Some(Severity::Error));
+    }
+}

@@ -1,0 +1,3 @@
+//! Text → spanned trees, one module per format. No rule knowledge here.
+
+pub mod nginx;

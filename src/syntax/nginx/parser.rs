@@ -1,0 +1,336 @@
+//! Builds the lossless [`File`] tree from tokens. Errors are values: the
+//! parser records nginx's message at nginx's position and carries on, so one
+//! mistake never hides the rest of the file.
+
+use super::lexer::{Lexer, Token, TokenKind};
+use super::tree::{Block, Directive, End, File, Node, Part, PartKind, SyntaxError};
+use crate::span::Span;
+
+/// Blocks nested deeper than this are kept as text (stray braces) so that
+/// hostile input cannot exhaust the stack of the tree's recursive walks.
+pub const MAX_DEPTH: usize = 128;
+
+struct Frame {
+    /// The head of the directive that opened this block (empty for the file).
+    parts: Vec<Part>,
+    open: Span,
+    nodes: Vec<Node>,
+    /// `{` that opened no block (no directive name, or too deep): the next
+    /// this many `}` are strays too.
+    stray_opens: usize,
+}
+
+/// Parses nginx configuration text. Never fails: problems are in `errors`.
+pub fn parse(src: &str) -> File {
+    Parser::new(src).run()
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    lexer: Lexer<'a>,
+    stack: Vec<Frame>,
+    /// The statement being read: name, arguments and trivia so far.
+    parts: Vec<Part>,
+    errors: Vec<SyntaxError>,
+    /// The previous token, to enforce nginx's "space after a quote" rule.
+    prev: Option<Token>,
+}
+
+fn span(t: Token) -> Span {
+    Span::new(t.start, t.end)
+}
+
+fn describe_byte(src: &str, at: u32) -> String {
+    src.get(at as usize..)
+        .and_then(|s| s.chars().next())
+        .map_or_else(String::new, |c| c.to_string())
+}
+
+impl<'a> Parser<'a> {
+    fn new(src: &'a str) -> Self {
+        Self {
+            src,
+            lexer: Lexer::new(src.as_bytes()),
+            stack: vec![Frame {
+                parts: Vec::new(),
+                open: Span::default(),
+                nodes: Vec::new(),
+                stray_opens: 0,
+            }],
+            parts: Vec::new(),
+            errors: Vec::new(),
+            prev: None,
+        }
+    }
+
+    fn error(&mut self, span: Span, message: impl Into<String>, related: Option<(Span, String)>) {
+        self.errors.push(SyntaxError {
+            span,
+            message: message.into(),
+            related,
+        });
+    }
+
+    fn frame(&mut self) -> &mut Frame {
+        // The root frame is never popped.
+        let last = self.stack.len() - 1;
+        &mut self.stack[last]
+    }
+
+    fn push_node(&mut self, node: Node) {
+        self.frame().nodes.push(node);
+    }
+
+    fn run(mut self) -> File {
+        while let Some(tok) = self.lexer.next_token() {
+            self.check_space_after_quote(tok);
+            match tok.kind {
+                TokenKind::Whitespace | TokenKind::Comment => {
+                    let kind = if tok.kind == TokenKind::Comment {
+                        PartKind::Comment
+                    } else {
+                        PartKind::Whitespace
+                    };
+                    if self.parts.is_empty() {
+                        let node = if kind == PartKind::Comment {
+                            Node::Comment(span(tok))
+                        } else {
+                            Node::Whitespace(span(tok))
+                        };
+                        self.push_node(node);
+                    } else {
+                        self.parts.push(Part {
+                            span: span(tok),
+                            kind,
+                        });
+                    }
+                }
+                TokenKind::Word
+                | TokenKind::DoubleQuoted
+                | TokenKind::SingleQuoted
+                | TokenKind::Unterminated => {
+                    self.word(tok);
+                }
+                TokenKind::Semicolon => self.semicolon(tok),
+                TokenKind::OpenBrace => self.open_brace(tok),
+                TokenKind::CloseBrace => self.close_brace(tok),
+            }
+            self.prev = Some(tok);
+        }
+        self.finish()
+    }
+
+    /// nginx requires whitespace, `;`, `{` or `)` right after a closing quote.
+    fn check_space_after_quote(&mut self, tok: Token) {
+        let Some(prev) = self.prev else { return };
+        let after_quote = matches!(prev.kind, TokenKind::DoubleQuoted | TokenKind::SingleQuoted);
+        let glued = matches!(
+            tok.kind,
+            TokenKind::Word
+                | TokenKind::DoubleQuoted
+                | TokenKind::SingleQuoted
+                | TokenKind::Unterminated
+                | TokenKind::CloseBrace
+                | TokenKind::Comment
+        );
+        if after_quote
+            && glued
+            && prev.end == tok.start
+            && !self.src[tok.start as usize..].starts_with(')')
+        {
+            let found = describe_byte(self.src, tok.start);
+            self.error(
+                Span::new(tok.start, tok.start + u32::try_from(found.len()).unwrap_or(1)),
+                format!("unexpected \"{found}\" after a quoted string: expected whitespace, \";\" or \"{{\""),
+                None,
+            );
+        }
+    }
+
+    fn word(&mut self, tok: Token) {
+        let kind = match tok.kind {
+            TokenKind::DoubleQuoted => PartKind::DoubleQuoted,
+            TokenKind::SingleQuoted => PartKind::SingleQuoted,
+            TokenKind::Unterminated => {
+                #[allow(clippy::cast_possible_truncation)]
+                let eof = self.src.len() as u32;
+                self.error(
+                    Span::at(eof),
+                    "unexpected end of file: the quoted string is never closed, expected a closing quote",
+                    Some((Span::new(tok.start, tok.start + 1), "string opened here".to_owned())),
+                );
+                PartKind::Unterminated
+            }
+            _ => PartKind::Word,
+        };
+        self.parts.push(Part {
+            span: span(tok),
+            kind,
+        });
+    }
+
+    fn take_directive(&mut self, end: End) -> Directive {
+        Directive {
+            parts: std::mem::take(&mut self.parts),
+            end,
+        }
+    }
+
+    fn semicolon(&mut self, tok: Token) {
+        if self.parts.is_empty() {
+            self.error(
+                span(tok),
+                "unexpected \";\": expected a directive name before it",
+                None,
+            );
+            self.push_node(Node::Stray(span(tok)));
+            return;
+        }
+        let directive = self.take_directive(End::Semicolon(span(tok)));
+        self.push_node(Node::Directive(directive));
+    }
+
+    fn open_brace(&mut self, tok: Token) {
+        if self.parts.is_empty() {
+            self.error(
+                span(tok),
+                "unexpected \"{\": expected a directive name before the block",
+                None,
+            );
+            self.push_node(Node::Stray(span(tok)));
+            self.frame().stray_opens += 1;
+            return;
+        }
+        let name = self.parts[0];
+        if name.raw(self.src).ends_with("_by_lua_block") && !name.is_quoted() {
+            self.lexer_rewind_to(tok.start);
+            let (body, closed) = self.lexer.lua_block();
+            if !closed {
+                #[allow(clippy::cast_possible_truncation)]
+                let eof = self.src.len() as u32;
+                self.error(
+                    Span::at(eof),
+                    "unexpected end of file, expecting the \"}\" that closes the Lua block",
+                    Some((
+                        Span::new(tok.start, tok.start + 1),
+                        "Lua block opened here".to_owned(),
+                    )),
+                );
+            }
+            let directive = self.take_directive(End::Lua {
+                span: span(body),
+                closed,
+            });
+            self.push_node(Node::Directive(directive));
+            return;
+        }
+        if self.stack.len() > MAX_DEPTH {
+            self.error(
+                span(tok),
+                format!("blocks nested more than {MAX_DEPTH} deep are not analysed"),
+                None,
+            );
+            // Keep the head as text so nothing is lost.
+            let parts = std::mem::take(&mut self.parts);
+            for part in parts {
+                self.push_node(Node::Stray(part.span));
+            }
+            self.push_node(Node::Stray(span(tok)));
+            self.frame().stray_opens += 1;
+            return;
+        }
+        let parts = std::mem::take(&mut self.parts);
+        self.stack.push(Frame {
+            parts,
+            open: span(tok),
+            nodes: Vec::new(),
+            stray_opens: 0,
+        });
+    }
+
+    /// The lexer already consumed the `{`; Lua mode must start at it.
+    fn lexer_rewind_to(&mut self, offset: u32) {
+        self.lexer = Lexer::at(self.src.as_bytes(), offset as usize);
+    }
+
+    fn close_brace(&mut self, tok: Token) {
+        if !self.parts.is_empty() {
+            let head = self.parts[0].span;
+            self.error(
+                span(tok),
+                "unexpected \"}\": expected \";\" to end the directive before it",
+                Some((head, "this directive has no \";\"".to_owned())),
+            );
+            let directive = self.take_directive(End::Missing);
+            self.push_node(Node::Directive(directive));
+        }
+        if self.frame().stray_opens > 0 {
+            self.frame().stray_opens -= 1;
+            self.push_node(Node::Stray(span(tok)));
+            return;
+        }
+        if self.stack.len() == 1 {
+            self.error(span(tok), "unexpected \"}\": no block is open here", None);
+            self.push_node(Node::Stray(span(tok)));
+            return;
+        }
+        self.close_frame(Some(span(tok)));
+    }
+
+    fn close_frame(&mut self, close: Option<Span>) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let directive = Directive {
+            parts: frame.parts,
+            end: End::Block(Box::new(Block {
+                open: frame.open,
+                nodes: frame.nodes,
+                close,
+            })),
+        };
+        self.push_node(Node::Directive(directive));
+    }
+
+    fn finish(mut self) -> File {
+        #[allow(clippy::cast_possible_truncation)]
+        let eof = self.src.len() as u32;
+        if !self.parts.is_empty() {
+            let head = self.parts[0].span;
+            let already = self.errors.last().is_some_and(|e| e.span == Span::at(eof));
+            if !already {
+                self.error(
+                    Span::at(eof),
+                    "unexpected end of file, expecting \";\" or \"}\"",
+                    Some((head, "this directive is not terminated".to_owned())),
+                );
+            }
+            let directive = self.take_directive(End::Missing);
+            self.push_node(Node::Directive(directive));
+        }
+        if self.stack.len() > 1 {
+            let innermost = self.stack[self.stack.len() - 1].open;
+            let unclosed = self.stack.len() - 1;
+            let label = if unclosed == 1 {
+                "this block is never closed".to_owned()
+            } else {
+                format!(
+                    "this block is never closed ({unclosed} blocks are open at the end of the file)"
+                )
+            };
+            self.error(
+                Span::at(eof),
+                "unexpected end of file, expecting \"}\"",
+                Some((innermost, label)),
+            );
+            while self.stack.len() > 1 {
+                self.close_frame(None);
+            }
+        }
+        let root = self.stack.pop().map(|f| f.nodes).unwrap_or_default();
+        File {
+            nodes: root,
+            errors: self.errors,
+        }
+    }
+}
