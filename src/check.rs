@@ -78,10 +78,7 @@ impl Report {
 
 /// Runs the whole pipeline.
 pub fn check(options: &CheckOptions) -> Report {
-    let mut report = Report {
-        fail_on: Severity::Warning,
-        ..Report::default()
-    };
+    let mut report = Report { fail_on: Severity::Warning, ..Report::default() };
     let first = options
         .paths
         .first()
@@ -99,54 +96,24 @@ pub fn check(options: &CheckOptions) -> Report {
         }
     };
     let config = &loaded.config;
-    let config_path = loaded.path.as_ref().map(|p| crate::source::display_path(p));
-    report.fail_on = options
-        .fail_on
-        .or(config.lint.fail_on)
-        .unwrap_or(Severity::Warning);
+    let config_path = loaded.path.as_ref().map(|p| crate::source::display_path(&crate::source::relative_to_cwd(p)));
+    report.fail_on = options.fail_on.or(config.lint.fail_on).unwrap_or(Severity::Warning);
 
     let selection = Selection {
-        select: if options.select.is_empty() {
-            config.lint.select.clone()
-        } else {
-            options.select.clone()
-        },
-        extend_select: config
-            .lint
-            .extend_select
-            .iter()
-            .chain(&options.extend_select)
-            .cloned()
-            .collect(),
-        ignore: config
-            .lint
-            .ignore
-            .iter()
-            .chain(&options.ignore)
-            .cloned()
-            .collect(),
+        select: if options.select.is_empty() { config.lint.select.clone() } else { options.select.clone() },
+        extend_select: config.lint.extend_select.iter().chain(&options.extend_select).cloned().collect(),
+        ignore: config.lint.ignore.iter().chain(&options.ignore).cloned().collect(),
     };
-    for selector in selection
-        .select
-        .iter()
-        .chain(&selection.extend_select)
-        .chain(&selection.ignore)
-    {
+    for selector in selection.select.iter().chain(&selection.extend_select).chain(&selection.ignore) {
         if !crate::rules::is_valid_selector(selector) {
-            report.errors.push(RunError {
-                file: None,
-                message: format!("unknown rule code or prefix `{selector}`"),
-            });
+            report.errors.push(RunError { file: None, message: format!("unknown rule code or prefix `{selector}`") });
         }
     }
 
     let nginx_version = match resolve_nginx_version(options, config, config_path.as_deref()) {
         Ok(v) => v,
         Err(message) => {
-            report.errors.push(RunError {
-                file: None,
-                message,
-            });
+            report.errors.push(RunError { file: None, message });
             return report;
         }
     };
@@ -154,10 +121,7 @@ pub fn check(options: &CheckOptions) -> Report {
         report.notes.push(Note {
             file: None,
             line: None,
-            message: format!(
-                "nginx version assumed: {} (newest stable)",
-                nginx_version.written
-            ),
+            message: format!("nginx version assumed: {} (newest stable)", nginx_version.written),
         });
     }
     if !report.errors.is_empty() {
@@ -165,15 +129,10 @@ pub fn check(options: &CheckOptions) -> Report {
     }
 
     let root = crate::project::find_root(&first, loaded.path.as_deref());
-    let max_size = options
-        .max_file_size
-        .unwrap_or(discover::DEFAULT_MAX_FILE_SIZE);
+    let max_size = options.max_file_size.unwrap_or(discover::DEFAULT_MAX_FILE_SIZE);
     let (found, path_errors) = discover::discover(&options.paths, max_size);
     for err in path_errors {
-        report.errors.push(RunError {
-            file: Some(crate::source::display_path(&err.path)),
-            message: err.reason,
-        });
+        report.errors.push(RunError { file: Some(crate::source::display_path(&err.path)), message: err.reason });
     }
 
     let mut files: Vec<SourceFile> = Vec::new();
@@ -189,8 +148,7 @@ pub fn check(options: &CheckOptions) -> Report {
     for (path, bytes) in inputs {
         let file = SourceFile::new(path, bytes);
         images.extend(image_references(&file.path, &file.text));
-        let kind =
-            forced_kind(&forced, &file.path).or_else(|| classify::classify(&file.path, &file.text));
+        let kind = forced_kind(&forced, &file.path).or_else(|| classify::classify(&file.path, &file.text));
         match kind {
             Some(Kind::Nginx) => {
                 nginx_files.push(FileId(index(files.len())));
@@ -213,9 +171,7 @@ pub fn check(options: &CheckOptions) -> Report {
         }
     }
     let image_refs: Vec<&str> = images.iter().map(String::as_str).collect();
-    modules
-        .enabled
-        .extend(nginx_model::modules_from_images(&image_refs));
+    modules.enabled.extend(nginx_model::modules_from_images(&image_refs));
 
     let nginx = {
         let mut loader = Loader::new(&mut files, &root, max_size);
@@ -224,14 +180,7 @@ pub fn check(options: &CheckOptions) -> Report {
     modules.enabled.extend(nginx.loaded_modules.iter().cloned());
     report.files_parsed = nginx.configs.len();
 
-    let project = Project {
-        root,
-        files,
-        unreadable,
-        nginx,
-        nginx_version,
-        nginx_modules: modules,
-    };
+    let project = Project { root, files, unreadable, nginx, nginx_version, nginx_modules: modules };
     let mut diagnostics = crate::rules::run(&project, &selection);
     sort_diagnostics(&mut diagnostics, &project.files);
     report.diagnostics = diagnostics;
@@ -249,9 +198,7 @@ fn load_config(choice: &ConfigChoice, first: &Path) -> Result<Loaded, settings::
     match choice {
         ConfigChoice::None => Ok(Loaded::default()),
         ConfigChoice::File(path) => settings::load(path),
-        ConfigChoice::Discover => {
-            settings::find(first).map_or_else(|| Ok(Loaded::default()), |p| settings::load(&p))
-        }
+        ConfigChoice::Discover => settings::find(first).map_or_else(|| Ok(Loaded::default()), |p| settings::load(&p)),
     }
 }
 
@@ -262,36 +209,21 @@ fn resolve_nginx_version(
     config_path: Option<&str>,
 ) -> Result<ResolvedVersion, String> {
     let known = knowledge::nginx_known_versions();
-    let declared = options
-        .nginx_version
-        .as_ref()
-        .map(|v| (v.clone(), VersionSource::Cli))
-        .or_else(|| {
-            config.versions.get("nginx").map(|v| {
-                (
-                    v.clone(),
-                    VersionSource::Config(config_path.unwrap_or(settings::FILE_NAME).to_owned()),
-                )
-            })
-        });
+    let declared = options.nginx_version.as_ref().map(|v| (v.clone(), VersionSource::Cli)).or_else(|| {
+        config
+            .versions
+            .get("nginx")
+            .map(|v| (v.clone(), VersionSource::Config(config_path.unwrap_or(settings::FILE_NAME).to_owned())))
+    });
     match declared {
         Some((written, source)) => {
-            let version = version::resolve(&written, known)
-                .map_err(|e| format!("invalid nginx version: {e}"))?;
-            Ok(ResolvedVersion {
-                version,
-                written,
-                source,
-            })
+            let version = version::resolve(&written, known).map_err(|e| format!("invalid nginx version: {e}"))?;
+            Ok(ResolvedVersion { version, written, source })
         }
         None => {
             let version: Version = knowledge::nginx_newest_stable();
             let (major, minor) = knowledge::NGINX_NEWEST_STABLE;
-            Ok(ResolvedVersion {
-                version,
-                written: format!("{major}.{minor}"),
-                source: VersionSource::Assumed,
-            })
+            Ok(ResolvedVersion { version, written: format!("{major}.{minor}"), source: VersionSource::Assumed })
         }
     }
 }
@@ -300,13 +232,10 @@ fn module_from_config(name: &str) -> Option<nginx_directives::LoadedModule> {
     if let Some(t) = nginx_directives::ThirdParty::from_config_name(name) {
         return Some(nginx_directives::LoadedModule::ThirdParty(t));
     }
-    let bare = name
-        .trim_start_matches("--with-")
-        .trim_start_matches("ngx_");
+    let bare = name.trim_start_matches("--with-").trim_start_matches("ngx_");
     let flag = format!("--with-{bare}");
-    let known = nginx_directives::all()
-        .iter()
-        .any(|r| matches!(r.build, nginx_directives::Build::WithFlag(f) if f == flag));
+    let known =
+        nginx_directives::all().iter().any(|r| matches!(r.build, nginx_directives::Build::WithFlag(f) if f == flag));
     known.then_some(nginx_directives::LoadedModule::Flag(flag))
 }
 
@@ -314,16 +243,11 @@ type ForcedKinds = Vec<(globset::GlobMatcher, Kind)>;
 
 fn forced_kinds(options: &CheckOptions, config: &settings::ConfigFile, root: &Path) -> ForcedKinds {
     let mut out = Vec::new();
-    let patterns = config
-        .files
+    let patterns = config.files.iter().map(|(g, k)| (root.join(g).to_string_lossy().into_owned(), *k));
+    let cli = options
+        .forced_kinds
         .iter()
-        .map(|(g, k)| (root.join(g).to_string_lossy().into_owned(), *k));
-    let cli = options.forced_kinds.iter().map(|(g, k)| {
-        (
-            std::path::absolute(g).map_or_else(|_| g.clone(), |p| p.to_string_lossy().into_owned()),
-            *k,
-        )
-    });
+        .map(|(g, k)| (std::path::absolute(g).map_or_else(|_| g.clone(), |p| p.to_string_lossy().into_owned()), *k));
     for (glob, kind) in patterns.chain(cli) {
         if let Ok(g) = globset::Glob::new(&glob) {
             out.push((g.compile_matcher(), kind));
@@ -337,21 +261,14 @@ fn forced_kind(forced: &ForcedKinds, path: &Path) -> Option<Kind> {
         return None;
     }
     let absolute = std::path::absolute(path).ok()?;
-    forced
-        .iter()
-        .find(|(m, _)| m.is_match(&absolute))
-        .map(|(_, k)| *k)
+    forced.iter().find(|(m, _)| m.is_match(&absolute)).map(|(_, k)| *k)
 }
 
 /// Container images a Dockerfile (`FROM`) or compose file (`image:`) names,
 /// so that image-bundled nginx modules are known.
 fn image_references(path: &Path, text: &str) -> Vec<String> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let dockerfile =
-        name.starts_with("dockerfile") || name.ends_with(".dockerfile") || name == "containerfile";
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let dockerfile = name.starts_with("dockerfile") || name.ends_with(".dockerfile") || name == "containerfile";
     let compose = name.contains("compose") && (name.ends_with(".yml") || name.ends_with(".yaml"));
     let mut out = Vec::new();
     for line in text.lines() {

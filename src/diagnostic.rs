@@ -63,15 +63,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(rule: &'static Rule, file: FileId, span: Span, message: impl Into<String>) -> Self {
-        Self {
-            rule,
-            severity: rule.severity,
-            message: message.into(),
-            file,
-            span,
-            related: Vec::new(),
-            fix: None,
-        }
+        Self { rule, severity: rule.severity, message: message.into(), file, span, related: Vec::new(), fix: None }
     }
 
     #[must_use]
@@ -82,11 +74,7 @@ impl Diagnostic {
 
     #[must_use]
     pub fn with_related(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {
-        self.related.push(Related {
-            file,
-            span,
-            message: message.into(),
-        });
+        self.related.push(Related { file, span, message: message.into() });
         self
     }
 

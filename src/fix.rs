@@ -22,11 +22,7 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(file: FileId, span: Span, content: impl Into<String>) -> Self {
-        Self {
-            file,
-            span,
-            content: content.into(),
-        }
+        Self { file, span, content: content.into() }
     }
 
     pub fn delete(file: FileId, span: Span) -> Self {
@@ -49,17 +45,9 @@ impl Fix {
         Self::new(title, Applicability::Safe, edits)
     }
 
-    pub fn new(
-        title: impl Into<String>,
-        applicability: Applicability,
-        mut edits: Vec<Edit>,
-    ) -> Self {
+    pub fn new(title: impl Into<String>, applicability: Applicability, mut edits: Vec<Edit>) -> Self {
         edits.sort_by_key(|e| (e.file, e.span));
-        Self {
-            title: title.into(),
-            applicability,
-            edits,
-        }
+        Self { title: title.into(), applicability, edits }
     }
 }
 

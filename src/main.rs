@@ -20,12 +20,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Completions { shell } => {
-            clap_complete::generate(
-                *shell,
-                &mut Cli::command(),
-                "hoplint",
-                &mut std::io::stdout(),
-            );
+            clap_complete::generate(*shell, &mut Cli::command(), "hoplint", &mut std::io::stdout());
             0
         }
     };

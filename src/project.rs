@@ -63,13 +63,10 @@ impl Project {
         &self.files[id.0 as usize]
     }
 
-    /// A path for messages: relative to the project root when inside it.
+    /// A path for messages, as reports print paths: relative to the working
+    /// directory when below it.
     pub fn relative(&self, path: &Path) -> String {
-        let root = crate::syntax::nginx::include::normalize(
-            &std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone()),
-        );
-        let shown = path.strip_prefix(&root).unwrap_or(path);
-        crate::source::display_path(shown)
+        crate::source::display_path(&crate::source::relative_to_cwd(path))
     }
 }
 
@@ -84,12 +81,7 @@ pub fn find_root(first: &Path, config: Option<&Path>) -> PathBuf {
     let start = if absolute.is_dir() {
         absolute.clone()
     } else {
-        absolute
-            .parent()
-            .map_or_else(|| absolute.clone(), Path::to_path_buf)
+        absolute.parent().map_or_else(|| absolute.clone(), Path::to_path_buf)
     };
-    start
-        .ancestors()
-        .find(|d| d.join(".git").exists())
-        .map_or(start.clone(), Path::to_path_buf)
+    start.ancestors().find(|d| d.join(".git").exists()).map_or(start.clone(), Path::to_path_buf)
 }

@@ -83,14 +83,8 @@ pub struct Loaded {
 /// Looks for `hoplint.toml` in `start` and its ancestors.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let absolute = std::path::absolute(start).ok()?;
-    let dir = if absolute.is_dir() {
-        absolute.as_path()
-    } else {
-        absolute.parent()?
-    };
-    dir.ancestors()
-        .map(|d| d.join(FILE_NAME))
-        .find(|p| p.is_file())
+    let dir = if absolute.is_dir() { absolute.as_path() } else { absolute.parent()? };
+    dir.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
 }
 
 /// Reads and validates a configuration file.
@@ -101,15 +95,9 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
         location: String::new(),
         message: crate::source::discover::describe_io(&e),
     })?;
-    let config = parse(&text).map_err(|(location, message)| ConfigError {
-        path: display.clone(),
-        location,
-        message,
-    })?;
-    Ok(Loaded {
-        path: Some(path.to_path_buf()),
-        config,
-    })
+    let config =
+        parse(&text).map_err(|(location, message)| ConfigError { path: display.clone(), location, message })?;
+    Ok(Loaded { path: Some(path.to_path_buf()), config })
 }
 
 /// Parses the text of a configuration file; the error carries `:line:col`.
@@ -130,25 +118,13 @@ pub fn parse(text: &str) -> Result<ConfigFile, (String, String)> {
                 .unwrap_or_default();
             return Err((
                 String::new(),
-                format!(
-                    "unknown key `{key}` in [versions]{hint}; known: {}",
-                    VERSION_KEYS.join(", ")
-                ),
+                format!("unknown key `{key}` in [versions]{hint}; known: {}", VERSION_KEYS.join(", ")),
             ));
         }
     }
-    for selector in config
-        .lint
-        .select
-        .iter()
-        .chain(&config.lint.ignore)
-        .chain(&config.lint.extend_select)
-    {
+    for selector in config.lint.select.iter().chain(&config.lint.ignore).chain(&config.lint.extend_select) {
         if !crate::rules::is_valid_selector(selector) {
-            return Err((
-                String::new(),
-                format!("unknown rule code or prefix `{selector}` in [lint]"),
-            ));
+            return Err((String::new(), format!("unknown rule code or prefix `{selector}` in [lint]")));
         }
     }
     Ok(config)

@@ -14,10 +14,7 @@ impl Span {
 
     /// An empty span at `offset` (an insertion point).
     pub const fn at(offset: u32) -> Self {
-        Self {
-            start: offset,
-            end: offset,
-        }
+        Self { start: offset, end: offset }
     }
 
     pub fn len(self) -> u32 {

@@ -80,25 +80,16 @@ struct Fixture {
 /// fixture without a valid `# context:` first line.
 fn load_fixtures() -> Vec<Fixture> {
     let dir = fixture_dir();
-    let entries = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read fixture dir {}: {e}", dir.display()));
+    let entries = fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read fixture dir {}: {e}", dir.display()));
     let mut fixtures: Vec<Fixture> = entries
         .map(|entry| entry.expect("cannot read fixture dir entry").path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "conf"))
         .map(|path| {
-            let text = fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
             let ctx = context_header(&text).unwrap_or_else(|| {
-                panic!(
-                    "{}: first line must be `# context: main|http|server|location`",
-                    path.display()
-                )
+                panic!("{}: first line must be `# context: main|http|server|location`", path.display())
             });
-            let name = path
-                .file_name()
-                .expect("fixture path has a file name")
-                .to_string_lossy()
-                .into_owned();
+            let name = path.file_name().expect("fixture path has a file name").to_string_lossy().into_owned();
             Fixture { name, path, ctx }
         })
         .collect();
@@ -121,35 +112,18 @@ fn context_header(text: &str) -> Option<Ctx> {
 /// `nginx` from PATH, else the usual Debian / source-install locations.
 fn find_nginx() -> Option<PathBuf> {
     let from_path = env::var_os("PATH")
-        .map(|paths| {
-            env::split_paths(&paths)
-                .map(|dir| dir.join("nginx"))
-                .collect::<Vec<_>>()
-        })
+        .map(|paths| env::split_paths(&paths).map(|dir| dir.join("nginx")).collect::<Vec<_>>())
         .unwrap_or_default();
-    let fallbacks = [
-        "/usr/sbin/nginx",
-        "/usr/local/sbin/nginx",
-        "/usr/local/nginx/sbin/nginx",
-    ];
-    from_path
-        .into_iter()
-        .chain(fallbacks.iter().map(PathBuf::from))
-        .find(|candidate| candidate.is_file())
+    let fallbacks = ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"];
+    from_path.into_iter().chain(fallbacks.iter().map(PathBuf::from)).find(|candidate| candidate.is_file())
 }
 
 /// Whether this nginx understands `-e` (added in 1.19.5).
 fn nginx_supports_e_flag(nginx: &Path) -> bool {
-    let output = StdCommand::new(nginx)
-        .arg("-h")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {} -h: {e}", nginx.display()));
+    let output =
+        StdCommand::new(nginx).arg("-h").output().unwrap_or_else(|e| panic!("cannot run {} -h: {e}", nginx.display()));
     // nginx prints its help on stderr.
-    let help = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let help = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     help.contains("-e filename")
 }
 
@@ -186,11 +160,7 @@ struct Emerg {
 #[derive(Debug)]
 enum NginxVerdict {
     Ok,
-    Ng002 {
-        kind: Ng002Kind,
-        directive: String,
-        line: u32,
-    },
+    Ng002 { kind: Ng002Kind, directive: String, line: u32 },
     Other(String),
 }
 
@@ -198,11 +168,7 @@ impl fmt::Display for NginxVerdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             NginxVerdict::Ok => write!(f, "ok"),
-            NginxVerdict::Ng002 {
-                kind,
-                directive,
-                line,
-            } => {
+            NginxVerdict::Ng002 { kind, directive, line } => {
                 write!(f, "line {line}: {} \"{directive}\"", kind.label())
             }
             NginxVerdict::Other(msg) => write!(f, "other error: {msg}"),
@@ -219,10 +185,7 @@ struct Sandbox {
 
 impl Sandbox {
     fn new(fixture: &Fixture) -> Sandbox {
-        let dir = tempfile::Builder::new()
-            .prefix("hoplint-nginx-t-")
-            .tempdir()
-            .expect("cannot create temp dir");
+        let dir = tempfile::Builder::new().prefix("hoplint-nginx-t-").tempdir().expect("cannot create temp dir");
         // nginx wants a writable logs/ under its prefix at startup.
         fs::create_dir(dir.path().join("logs")).expect("cannot create logs dir");
         let fixture_copy = dir.path().join(&fixture.name);
@@ -231,11 +194,7 @@ impl Sandbox {
         let conf = dir.path().join("nginx.conf");
         fs::write(&conf, wrapper_conf(dir.path(), &fixture_copy, fixture.ctx))
             .expect("cannot write wrapper nginx.conf");
-        Sandbox {
-            dir,
-            fixture_copy,
-            conf,
-        }
+        Sandbox { dir, fixture_copy, conf }
     }
 
     fn prefix(&self) -> &Path {
@@ -259,10 +218,7 @@ fn wrapper_conf(prefix: &Path, fixture: &Path, ctx: Ctx) -> String {
              location / {{\n            {include}\n        }}\n    }}\n}}"
         ),
     };
-    format!(
-        "pid \"{}\";\nerror_log stderr;\nevents {{}}\n{body}\n",
-        prefix.join("nginx.pid").display()
-    )
+    format!("pid \"{}\";\nerror_log stderr;\nevents {{}}\n{body}\n", prefix.join("nginx.pid").display())
 }
 
 fn run_nginx(nginx: &Path, supports_e: bool, sandbox: &Sandbox) -> NginxVerdict {
@@ -275,9 +231,7 @@ fn run_nginx(nginx: &Path, supports_e: bool, sandbox: &Sandbox) -> NginxVerdict 
     let mut prefix = sandbox.prefix().as_os_str().to_owned();
     prefix.push("/");
     cmd.arg("-p").arg(prefix).arg("-c").arg(&sandbox.conf);
-    let output = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", nginx.display()));
+    let output = cmd.output().unwrap_or_else(|e| panic!("cannot run {}: {e}", nginx.display()));
     let stderr = String::from_utf8_lossy(&output.stderr);
     classify_nginx(output.status.success(), &stderr, &sandbox.fixture_copy)
 }
@@ -297,11 +251,7 @@ fn classify_nginx(success: bool, stderr: &str, fixture: &Path) -> NginxVerdict {
     let fixture_str = fixture.to_string_lossy();
     let in_fixture = first.file.as_deref() == Some(fixture_str.as_ref());
     match (in_fixture, first.line, ng002_kind(&first.text)) {
-        (true, Some(line), Some((kind, directive))) => NginxVerdict::Ng002 {
-            kind,
-            directive,
-            line,
-        },
+        (true, Some(line), Some((kind, directive))) => NginxVerdict::Ng002 { kind, directive, line },
         (true, _, _) => NginxVerdict::Other(first.text.clone()),
         // An error outside the fixture is a harness problem (broken wrapper,
         // unwritable prefix, ...), never something to compare hoplint with.
@@ -320,11 +270,7 @@ fn parse_emerg_line(line: &str) -> Option<Emerg> {
     let after = line.split_once("[emerg] ")?.1;
     // Strip the `PID#TID: ` prefix when there is one.
     let message = match after.split_once(": ") {
-        Some((pid, rest))
-            if !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit() || c == '#') =>
-        {
-            rest
-        }
+        Some((pid, rest)) if !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit() || c == '#') => rest,
         _ => after,
     };
     let (text, file, line_no) = match message.rsplit_once(" in ") {
@@ -337,11 +283,7 @@ fn parse_emerg_line(line: &str) -> Option<Emerg> {
         },
         None => (message, None, None),
     };
-    Some(Emerg {
-        text: text.to_owned(),
-        file,
-        line: line_no,
-    })
+    Some(Emerg { text: text.to_owned(), file, line: line_no })
 }
 
 /// Recognises the three NG002 messages; returns the kind and the directive.
@@ -389,10 +331,7 @@ struct Ng002Diag {
 #[derive(Debug)]
 enum HoplintVerdict {
     /// hoplint ran and printed its JSON report.
-    Report {
-        ng002: Vec<Ng002Diag>,
-        errors: Vec<String>,
-    },
+    Report { ng002: Vec<Ng002Diag>, errors: Vec<String> },
     /// hoplint crashed or printed something that is not its JSON report.
     Broken(String),
 }
@@ -410,11 +349,7 @@ impl fmt::Display for HoplintVerdict {
                     })
                     .collect();
                 parts.extend(errors.iter().map(|e| format!("error: {}", truncate(e, 70))));
-                if parts.is_empty() {
-                    write!(f, "no NG002")
-                } else {
-                    write!(f, "{}", parts.join("; "))
-                }
+                if parts.is_empty() { write!(f, "no NG002") } else { write!(f, "{}", parts.join("; ")) }
             }
         }
     }
@@ -433,10 +368,7 @@ fn run_hoplint(fixture_copy: &Path) -> HoplintVerdict {
     match serde_json::from_str::<Value>(&stdout) {
         Ok(json) => parse_hoplint_report(&json),
         Err(e) => {
-            let status = output
-                .status
-                .code()
-                .map_or_else(|| "signal".to_owned(), |c| c.to_string());
+            let status = output.status.code().map_or_else(|| "signal".to_owned(), |c| c.to_string());
             HoplintVerdict::Broken(truncate(
                 &format!(
                     "exit {status}, stdout not JSON ({e}); stdout: {:?}; stderr: {:?}",
@@ -451,10 +383,7 @@ fn run_hoplint(fixture_copy: &Path) -> HoplintVerdict {
 
 fn parse_hoplint_report(json: &Value) -> HoplintVerdict {
     let Some(diags) = json.get("diagnostics").and_then(Value::as_array) else {
-        return HoplintVerdict::Broken(format!(
-            "no \"diagnostics\" array in {}",
-            one_line(&json.to_string())
-        ));
+        return HoplintVerdict::Broken(format!("no \"diagnostics\" array in {}", one_line(&json.to_string())));
     };
     let mut ng002 = Vec::new();
     for diag in diags {
@@ -465,29 +394,14 @@ fn parse_hoplint_report(json: &Value) -> HoplintVerdict {
             return HoplintVerdict::Broken(format!("NG002 without a numeric \"line\": {diag}"));
         };
         // A diagnostic without a severity counts as an error.
-        let is_error = diag
-            .get("severity")
-            .and_then(Value::as_str)
-            .is_none_or(|s| s.eq_ignore_ascii_case("error"));
-        let message = diag
-            .get("message")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        ng002.push(Ng002Diag {
-            line,
-            is_error,
-            message,
-        });
+        let is_error = diag.get("severity").and_then(Value::as_str).is_none_or(|s| s.eq_ignore_ascii_case("error"));
+        let message = diag.get("message").and_then(Value::as_str).unwrap_or_default().to_owned();
+        ng002.push(Ng002Diag { line, is_error, message });
     }
     let errors = json
         .get("errors")
         .and_then(Value::as_array)
-        .map(|errs| {
-            errs.iter()
-                .map(|e| e.as_str().map_or_else(|| e.to_string(), str::to_owned))
-                .collect()
-        })
+        .map(|errs| errs.iter().map(|e| e.as_str().map_or_else(|| e.to_string(), str::to_owned)).collect())
         .unwrap_or_default();
     HoplintVerdict::Report { ng002, errors }
 }
@@ -506,24 +420,15 @@ fn disagreement(nginx: &NginxVerdict, hoplint: &HoplintVerdict) -> Option<String
             if ng002.iter().any(|d| d.line == u64::from(*line)) {
                 None
             } else if !errors.is_empty() {
-                Some(format!(
-                    "expected NG002 at line {line}; hoplint reported errors instead"
-                ))
+                Some(format!("expected NG002 at line {line}; hoplint reported errors instead"))
             } else {
                 Some(format!("expected NG002 at line {line}"))
             }
         }
         NginxVerdict::Ok => {
-            let lines: Vec<String> = ng002
-                .iter()
-                .filter(|d| d.is_error)
-                .map(|d| d.line.to_string())
-                .collect();
+            let lines: Vec<String> = ng002.iter().filter(|d| d.is_error).map(|d| d.line.to_string()).collect();
             if !lines.is_empty() {
-                Some(format!(
-                    "nginx accepts it; hoplint NG002 error at line {}",
-                    lines.join(",")
-                ))
+                Some(format!("nginx accepts it; hoplint NG002 error at line {}", lines.join(",")))
             } else if !errors.is_empty() {
                 Some("nginx accepts it; hoplint could not check it".to_owned())
             } else {
@@ -547,15 +452,7 @@ fn render_table(rows: &[Row]) -> String {
     let headers = ["fixture", "context", "nginx -t", "hoplint", "problem"];
     let cells: Vec<[String; 5]> = rows
         .iter()
-        .map(|r| {
-            [
-                r.fixture.clone(),
-                r.ctx.name().to_owned(),
-                r.nginx.clone(),
-                r.hoplint.clone(),
-                r.problem.clone(),
-            ]
-        })
+        .map(|r| [r.fixture.clone(), r.ctx.name().to_owned(), r.nginx.clone(), r.hoplint.clone(), r.problem.clone()])
         .collect();
     let mut widths = headers.map(|h| h.chars().count());
     for row in &cells {
@@ -632,10 +529,7 @@ fn ng002_agrees_with_nginx_t() {
         others.len()
     );
     if !others.is_empty() {
-        println!(
-            "fixtures nginx rejected for other reasons:\n{}",
-            render_table(&others)
-        );
+        println!("fixtures nginx rejected for other reasons:\n{}", render_table(&others));
     }
     assert!(
         fixtures.len() >= MIN_FIXTURES,
@@ -689,40 +583,23 @@ fn parses_nginx_emerg_lines() {
     ];
     for (stderr, kind, name, line) in cases {
         match classify_nginx(false, stderr, f) {
-            NginxVerdict::Ng002 {
-                kind: k,
-                directive,
-                line: l,
-            } => {
+            NginxVerdict::Ng002 { kind: k, directive, line: l } => {
                 assert_eq!((k, directive.as_str(), l), (kind, name, line), "{stderr}");
             }
             other => panic!("{stderr}: classified as {other:?}"),
         }
     }
-    let other =
-        "2026/01/01 00:00:00 [emerg] 1#1: host not found in upstream \"x\" in /tmp/x/a.conf:3";
-    assert!(matches!(
-        classify_nginx(false, other, f),
-        NginxVerdict::Other(_)
-    ));
+    let other = "2026/01/01 00:00:00 [emerg] 1#1: host not found in upstream \"x\" in /tmp/x/a.conf:3";
+    assert!(matches!(classify_nginx(false, other, f), NginxVerdict::Other(_)));
     let wrapper = "2026/01/01 00:00:00 [emerg] 1#1: unknown directive \"x\" in /tmp/x/nginx.conf:3";
-    assert!(matches!(
-        classify_nginx(false, wrapper, f),
-        NginxVerdict::Other(_)
-    ));
+    assert!(matches!(classify_nginx(false, wrapper, f), NginxVerdict::Other(_)));
     assert!(matches!(classify_nginx(true, "", f), NginxVerdict::Ok));
-    assert!(matches!(
-        classify_nginx(false, "segfault", f),
-        NginxVerdict::Other(_)
-    ));
+    assert!(matches!(classify_nginx(false, "segfault", f), NginxVerdict::Other(_)));
 }
 
 #[test]
 fn reads_context_headers() {
-    assert_eq!(
-        context_header("# context: http\nserver {}\n"),
-        Some(Ctx::Http)
-    );
+    assert_eq!(context_header("# context: http\nserver {}\n"), Some(Ctx::Http));
     assert_eq!(context_header("#context:location"), Some(Ctx::Location));
     assert_eq!(context_header("# context: stream"), None);
     assert_eq!(context_header("server {}\n# context: http"), None);

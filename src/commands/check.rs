@@ -27,25 +27,16 @@ pub fn run(args: &CheckArgs) -> u8 {
         if path.as_os_str() == "-" {
             let mut bytes = Vec::new();
             if let Err(err) = std::io::stdin().read_to_end(&mut bytes) {
-                early_errors.push(RunError {
-                    file: None,
-                    message: format!("cannot read standard input: {err}"),
-                });
+                early_errors.push(RunError { file: None, message: format!("cannot read standard input: {err}") });
             }
-            let name = args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("stdin.conf"));
+            let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("stdin.conf"));
             options.stdin = Some((name, bytes));
         } else {
             options.paths.push(path.clone());
         }
     }
     if args.stdin_filename.is_some() && options.stdin.is_none() {
-        early_errors.push(RunError {
-            file: None,
-            message: "--stdin-filename needs `-` among the paths".to_owned(),
-        });
+        early_errors.push(RunError { file: None, message: "--stdin-filename needs `-` among the paths".to_owned() });
     }
     let mut report = check(&options);
     report.errors.extend(early_errors);
@@ -80,11 +71,7 @@ fn print(report: &Report, args: &CheckArgs) {
     if args.format != OutputFormat::Json {
         let mut stderr = std::io::stderr().lock();
         for error in &report.errors {
-            let prefix = error
-                .file
-                .as_deref()
-                .map(|f| format!("{f}: "))
-                .unwrap_or_default();
+            let prefix = error.file.as_deref().map(|f| format!("{f}: ")).unwrap_or_default();
             let _ = writeln!(stderr, "error: {prefix}{}", error.message);
         }
         if !args.quiet {

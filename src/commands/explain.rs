@@ -15,10 +15,6 @@ pub fn run(query: &str) -> Result<String, String> {
         return Ok(out);
     }
     let names = crate::rules::all().flat_map(|r| [r.code, r.name]);
-    let hint = crate::text::did_you_mean(query, names)
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
-    Err(format!(
-        "unknown rule `{query}`{hint}; `hoplint rules` lists them"
-    ))
+    let hint = crate::text::did_you_mean(query, names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+    Err(format!("unknown rule `{query}`{hint}; `hoplint rules` lists them"))
 }

@@ -57,8 +57,8 @@ impl Context {
     /// one of nginx's structural blocks.
     pub fn child(self, directive: &str) -> Option<Context> {
         use Context::{
-            Events, Http, LimitExcept, Location, LocationIf, Mail, MailServer, Main, Server,
-            ServerIf, Stream, StreamServer, StreamUpstream, Upstream,
+            Events, Http, LimitExcept, Location, LocationIf, Mail, MailServer, Main, Server, ServerIf, Stream,
+            StreamServer, StreamUpstream, Upstream,
         };
         Some(match (self, directive) {
             (Main, "events") => Events,
@@ -91,12 +91,7 @@ impl Contexts {
         if self.0 & ANY_BIT != 0 {
             return "any context".to_owned();
         }
-        ALL_CONTEXTS
-            .iter()
-            .filter(|c| self.contains(**c))
-            .map(|c| c.name())
-            .collect::<Vec<_>>()
-            .join(", ")
+        ALL_CONTEXTS.iter().filter(|c| self.contains(**c)).map(|c| c.name()).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -201,12 +196,8 @@ impl ThirdParty {
 
     pub fn from_config_name(name: &str) -> Option<Self> {
         match name {
-            "lua" | "ngx_http_lua_module" | "ngx_stream_lua_module" | "lua-nginx-module" => {
-                Some(ThirdParty::Lua)
-            }
-            "headers-more" | "headers_more" | "ngx_http_headers_more_filter_module" => {
-                Some(ThirdParty::HeadersMore)
-            }
+            "lua" | "ngx_http_lua_module" | "ngx_stream_lua_module" | "lua-nginx-module" => Some(ThirdParty::Lua),
+            "headers-more" | "headers_more" | "ngx_http_headers_more_filter_module" => Some(ThirdParty::HeadersMore),
             "njs" | "js" | "ngx_http_js_module" | "ngx_stream_js_module" => Some(ThirdParty::Njs),
             _ => None,
         }
@@ -268,10 +259,7 @@ impl DirectiveRow {
 
     /// Contexts and arguments in release `v`.
     pub fn shape_at(&self, v: Version) -> &Shape {
-        self.periods
-            .iter()
-            .find(|p| p.from <= v && v <= p.to)
-            .map_or(&self.current, |p| &p.shape)
+        self.periods.iter().find(|p| p.from <= v && v <= p.to).map_or(&self.current, |p| &p.shape)
     }
 
     pub fn third_party(&self) -> Option<ThirdParty> {
@@ -370,29 +358,18 @@ mod tests {
 
     #[test]
     fn keepalive_changed_arguments_over_time() {
-        let row = lookup("keepalive")
-            .iter()
-            .find(|r| r.module == "ngx_http_upstream_keepalive_module")
-            .unwrap();
+        let row = lookup("keepalive").iter().find(|r| r.module == "ngx_http_upstream_keepalive_module").unwrap();
         assert!(row.shape_at(Version::new(1, 24, 0)).args.accepts(1));
         assert!(!row.shape_at(Version::new(1, 24, 0)).args.accepts(2));
         assert!(row.shape_at(Version::new(1, 29, 7)).args.accepts(2));
-        assert!(
-            row.shape_at(Version::new(1, 24, 0))
-                .contexts
-                .contains(Context::Upstream)
-        );
+        assert!(row.shape_at(Version::new(1, 24, 0)).contexts.contains(Context::Upstream));
     }
 
     #[test]
     fn lookup_finds_every_module_row() {
-        assert_eq!(lookup("server").len(), 4);
+        assert_eq!(lookup("server").len(), 5);
         assert!(lookup("no_such_directive").is_empty());
-        assert!(
-            !lookup("ssl")
-                .iter()
-                .any(|r| r.exists_in(Version::new(1, 26, 0)))
-        );
+        assert!(!lookup("ssl").iter().any(|r| r.exists_in(Version::new(1, 26, 0))));
     }
 
     #[test]

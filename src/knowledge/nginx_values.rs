@@ -4,7 +4,7 @@
 
 /// Parses an nginx time like `ngx_parse_time`: numbers followed by units
 /// `y M w d h m s ms`, each at most once and in descending order; a trailing
-/// number without unit counts as seconds (`1h30` = 5430 s). `is_sec`: the
+/// number without unit counts as seconds (`1h30` = 3630 s). `is_sec`: the
 /// directive stores seconds (`ms` rejected); otherwise milliseconds (`y` and
 /// `M` rejected). Returns milliseconds.
 pub fn parse_time(text: &str, is_sec: bool) -> Option<u64> {
@@ -55,11 +55,7 @@ pub fn parse_time(text: &str, is_sec: bool) -> Option<u64> {
             _ => return None,
         };
         step = next;
-        let ms = if next == MSEC {
-            value
-        } else {
-            value.checked_mul(seconds)?.checked_mul(1000)?
-        };
+        let ms = if next == MSEC { value } else { value.checked_mul(seconds)?.checked_mul(1000)? };
         total = total.checked_add(ms)?;
         value = 0;
         i += 1;
@@ -72,34 +68,21 @@ pub fn parse_time(text: &str, is_sec: bool) -> Option<u64> {
 
 /// `ngx_parse_size`: bytes, or a number with `k`/`K`/`m`/`M`.
 pub fn parse_size(text: &str) -> Option<u64> {
-    parse_scaled(
-        text,
-        &[(b'k', 1024), (b'K', 1024), (b'm', 1 << 20), (b'M', 1 << 20)],
-    )
+    parse_scaled(text, &[(b'k', 1024), (b'K', 1024), (b'm', 1 << 20), (b'M', 1 << 20)])
 }
 
 /// `ngx_parse_offset`: like a size, plus `g`/`G`.
 pub fn parse_offset(text: &str) -> Option<u64> {
     parse_scaled(
         text,
-        &[
-            (b'k', 1024),
-            (b'K', 1024),
-            (b'm', 1 << 20),
-            (b'M', 1 << 20),
-            (b'g', 1 << 30),
-            (b'G', 1 << 30),
-        ],
+        &[(b'k', 1024), (b'K', 1024), (b'm', 1 << 20), (b'M', 1 << 20), (b'g', 1 << 30), (b'G', 1 << 30)],
     )
 }
 
 fn parse_scaled(text: &str, units: &[(u8, u64)]) -> Option<u64> {
     let bytes = text.as_bytes();
     let (digits, scale) = match bytes.last() {
-        Some(c) if !c.is_ascii_digit() => (
-            &text[..text.len() - 1],
-            units.iter().find(|(u, _)| u == c)?.1,
-        ),
+        Some(c) if !c.is_ascii_digit() => (&text[..text.len() - 1], units.iter().find(|(u, _)| u == c)?.1),
         _ => (text, 1),
     };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -136,7 +119,7 @@ mod tests {
         assert_eq!(parse_time("60s", false), Some(60_000));
         assert_eq!(parse_time("60", false), Some(60_000));
         assert_eq!(parse_time("500ms", false), Some(500));
-        assert_eq!(parse_time("1h30", false), Some(5_430_000));
+        assert_eq!(parse_time("1h30", false), Some(3_630_000));
         assert_eq!(parse_time("1h 30m", false), Some(5_400_000));
         assert_eq!(parse_time("1y", true), Some(365 * 24 * 3600 * 1000));
         assert_eq!(parse_time("60ss", false), None);

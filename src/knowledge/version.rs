@@ -13,11 +13,7 @@ pub struct Version {
 
 impl Version {
     pub const fn new(major: u16, minor: u16, patch: u16) -> Self {
-        Self {
-            major,
-            minor,
-            patch,
-        }
+        Self { major, minor, patch }
     }
 }
 
@@ -46,21 +42,14 @@ pub enum VersionError {
 pub fn resolve(text: &str, known: &[Version]) -> Result<Version, VersionError> {
     let trimmed = text.trim().trim_start_matches('v');
     let parts: Vec<&str> = trimmed.split('.').collect();
-    let number = |s: &str| {
-        s.parse::<u16>()
-            .map_err(|_| VersionError::Malformed(text.to_owned()))
-    };
+    let number = |s: &str| s.parse::<u16>().map_err(|_| VersionError::Malformed(text.to_owned()));
     match parts.as_slice() {
         [major, minor, patch] => Ok(Version::new(number(major)?, number(minor)?, number(patch)?)),
         [major, minor] => {
             let (major, minor) = (number(major)?, number(minor)?);
-            let newest_patch = known
-                .iter()
-                .filter(|v| v.major == major && v.minor == minor)
-                .max();
-            let inside = |v: Version| {
-                known.first().is_some_and(|lo| *lo <= v) && known.last().is_some_and(|hi| v <= *hi)
-            };
+            let newest_patch = known.iter().filter(|v| v.major == major && v.minor == minor).max();
+            let inside =
+                |v: Version| known.first().is_some_and(|lo| *lo <= v) && known.last().is_some_and(|hi| v <= *hi);
             match newest_patch {
                 Some(v) => Ok(*v),
                 None if inside(Version::new(major, minor, 0)) => Ok(Version::new(major, minor, 0)),
@@ -76,28 +65,15 @@ pub fn resolve(text: &str, known: &[Version]) -> Result<Version, VersionError> {
 mod tests {
     use super::*;
 
-    const KNOWN: &[Version] = &[
-        Version::new(1, 24, 0),
-        Version::new(1, 26, 1),
-        Version::new(1, 26, 3),
-    ];
+    const KNOWN: &[Version] = &[Version::new(1, 24, 0), Version::new(1, 26, 1), Version::new(1, 26, 3)];
 
     #[test]
     fn minor_means_newest_patch() {
         assert_eq!(resolve("1.26", KNOWN), Ok(Version::new(1, 26, 3)));
         assert_eq!(resolve("1.22.1", KNOWN), Ok(Version::new(1, 22, 1)));
-        assert!(matches!(
-            resolve("1", KNOWN),
-            Err(VersionError::MajorOnly(_))
-        ));
+        assert!(matches!(resolve("1", KNOWN), Err(VersionError::MajorOnly(_))));
         assert_eq!(resolve("1.25", KNOWN), Ok(Version::new(1, 25, 0)));
-        assert!(matches!(
-            resolve("1.99", KNOWN),
-            Err(VersionError::Unknown(_))
-        ));
-        assert!(matches!(
-            resolve("one.two", KNOWN),
-            Err(VersionError::Malformed(_))
-        ));
+        assert!(matches!(resolve("1.99", KNOWN), Err(VersionError::Unknown(_))));
+        assert!(matches!(resolve("one.two", KNOWN), Err(VersionError::Malformed(_))));
     }
 }

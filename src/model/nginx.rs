@@ -69,9 +69,7 @@ pub enum IncludeProblem {
         path: PathBuf,
     },
     /// The include points outside the project root; not followed.
-    Outside {
-        path: PathBuf,
-    },
+    Outside,
     /// The target exists but could not be read.
     Unreadable {
         path: PathBuf,
@@ -86,6 +84,8 @@ pub struct Include {
     pub file: FileId,
     /// The whole `include …;` directive.
     pub directive: Span,
+    /// The include's argument as written.
+    pub pattern: String,
     pub targets: Vec<FileId>,
     pub problem: Option<IncludeProblem>,
 }
@@ -134,12 +134,7 @@ impl<'a> Loader<'a> {
             .enumerate()
             .map(|(i, f)| (key(&f.path), FileId(u32::try_from(i).unwrap_or(u32::MAX))))
             .collect();
-        Self {
-            files,
-            root,
-            max_size,
-            by_path,
-        }
+        Self { files, root, max_size, by_path }
     }
 
     /// The file at `path`, reading it if it is not loaded yet.
@@ -149,15 +144,11 @@ impl<'a> Loader<'a> {
         }
         let meta = std::fs::metadata(path).map_err(|e| crate::source::discover::describe_io(&e))?;
         if meta.len() > self.max_size {
-            return Err(format!(
-                "file is over the size cap of {} bytes",
-                self.max_size
-            ));
+            return Err(format!("file is over the size cap of {} bytes", self.max_size));
         }
         let bytes = std::fs::read(path).map_err(|e| crate::source::discover::describe_io(&e))?;
         let id = FileId(u32::try_from(self.files.len()).map_err(|_| "too many files".to_owned())?);
-        self.files
-            .push(SourceFile::new(display_relative(path), bytes));
+        self.files.push(SourceFile::new(crate::source::relative_to_cwd(path), bytes));
         self.by_path.insert(key(path), id);
         Ok(id)
     }
@@ -168,21 +159,9 @@ fn key(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
     };
     include::normalize(&absolute)
-}
-
-/// A path read for an include, printed relative to the working directory
-/// when it lies below it.
-fn display_relative(path: &Path) -> PathBuf {
-    let absolute = key(path);
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| absolute.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or(absolute)
 }
 
 /// Builds the model from the nginx files among `loader.files` (`nginx_files`),
@@ -191,16 +170,9 @@ pub fn build(loader: &mut Loader<'_>, nginx_files: &[FileId], version: Version) 
     use rayon::prelude::*;
     let parsed: Vec<Config> = nginx_files
         .par_iter()
-        .map(|id| Config {
-            file: *id,
-            tree: syntax::parse(&loader.files[id.0 as usize].text),
-        })
+        .map(|id| Config { file: *id, tree: syntax::parse(&loader.files[id.0 as usize].text) })
         .collect();
-    let mut builder = Builder {
-        model: NginxModel::default(),
-        index: HashMap::new(),
-        version,
-    };
+    let mut builder = Builder { model: NginxModel::default(), index: HashMap::new(), version };
     for config in parsed {
         builder.add(config);
     }
@@ -210,10 +182,7 @@ pub fn build(loader: &mut Loader<'_>, nginx_files: &[FileId], version: Version) 
     for i in 0..builder.model.configs.len() {
         let file = builder.model.configs[i].file;
         let base = fragment_base(&key(&loader.files[file.0 as usize].path));
-        for (_, pattern) in include_patterns(
-            &builder.model.configs[i].tree,
-            &loader.files[file.0 as usize].text,
-        ) {
+        for (_, pattern) in include_patterns(&builder.model.configs[i].tree, &loader.files[file.0 as usize].text) {
             for target in resolve_quiet(&pattern, &base, loader) {
                 if target != file {
                     included.insert(target);
@@ -221,41 +190,22 @@ pub fn build(loader: &mut Loader<'_>, nginx_files: &[FileId], version: Version) 
             }
         }
     }
-    let mut roots: Vec<FileId> = nginx_files
-        .iter()
-        .copied()
-        .filter(|f| !included.contains(f))
-        .collect();
-    roots.sort_by(|a, b| {
-        loader.files[a.0 as usize]
-            .path
-            .cmp(&loader.files[b.0 as usize].path)
-    });
+    let mut roots: Vec<FileId> = nginx_files.iter().copied().filter(|f| !included.contains(f)).collect();
+    roots.sort_by(|a, b| loader.files[a.0 as usize].path.cmp(&loader.files[b.0 as usize].path));
     let mut visited = HashSet::new();
     for root in &roots {
         builder.visit_root(*root, loader, &mut visited);
     }
     // Files only reachable through a cycle, or whose includer resolved
     // differently than the first pass assumed: lint them on their own.
-    let mut rest: Vec<FileId> = nginx_files
-        .iter()
-        .copied()
-        .filter(|f| !visited.contains(f))
-        .collect();
-    rest.sort_by(|a, b| {
-        loader.files[a.0 as usize]
-            .path
-            .cmp(&loader.files[b.0 as usize].path)
-    });
+    let mut rest: Vec<FileId> = nginx_files.iter().copied().filter(|f| !visited.contains(f)).collect();
+    rest.sort_by(|a, b| loader.files[a.0 as usize].path.cmp(&loader.files[b.0 as usize].path));
     for file in rest {
         if !visited.contains(&file) {
             builder.visit_root(file, loader, &mut visited);
         }
     }
-    builder
-        .model
-        .units
-        .sort_by_key(|u| builder.model.configs[u.config].file);
+    builder.model.units.sort_by_key(|u| builder.model.configs[u.config].file);
     builder.model
 }
 
@@ -276,16 +226,8 @@ fn include_patterns(tree: &syntax::File, text: &str) -> Vec<(Span, String)> {
 fn resolve_quiet(pattern: &str, base: &Path, loader: &mut Loader<'_>) -> Vec<FileId> {
     match include::target(pattern, base, loader.root) {
         include::Target::Inside(path) => {
-            let paths = if include::is_glob(pattern) {
-                include::expand_glob(&path)
-            } else {
-                vec![path]
-            };
-            paths
-                .iter()
-                .filter(|p| p.is_file())
-                .filter_map(|p| loader.by_path.get(&key(p)).copied())
-                .collect()
+            let paths = if include::is_glob(pattern) { include::expand_glob(&path) } else { vec![path] };
+            paths.iter().filter(|p| p.is_file()).filter_map(|p| loader.by_path.get(&key(p)).copied()).collect()
         }
         include::Target::Outside(_) => Vec::new(),
     }
@@ -302,10 +244,7 @@ pub fn fragment_base(path: &Path) -> PathBuf {
         }
     }
     for ancestor in dir.ancestors() {
-        let name = ancestor
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = ancestor.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if matches!(name.as_str(), "conf.d" | "snippets" | "http.d") || name.starts_with("sites-") {
             return ancestor.parent().unwrap_or(ancestor).to_path_buf();
         }
@@ -342,15 +281,7 @@ impl Builder {
         let base = fragment_base(&key(&loader.files[file.0 as usize].path));
         visited.insert(file);
         let mut chain = vec![file];
-        self.visit(
-            config,
-            context,
-            Origin::Unincluded,
-            base,
-            loader,
-            visited,
-            &mut chain,
-        );
+        self.visit(config, context, Origin::Unincluded, base, loader, visited, &mut chain);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -365,12 +296,7 @@ impl Builder {
         chain: &mut Vec<FileId>,
     ) {
         let file = self.model.configs[config].file;
-        self.model.units.push(Unit {
-            config,
-            context,
-            origin,
-            base: base.clone(),
-        });
+        self.model.units.push(Unit { config, context, origin, base: base.clone() });
         // Collect include sites with their contexts first (the walk borrows the tree).
         let mut sites: Vec<(Span, String, Ctx, u32)> = Vec::new();
         {
@@ -378,20 +304,15 @@ impl Builder {
             let tree = &self.model.configs[config].tree;
             walk_with_context(tree, text, context, &mut |d, ctx, parents| {
                 if matches!(d.name(text).as_ref(), "load_module") {
-                    if let Some(module) = d
-                        .args()
-                        .next()
-                        .and_then(|a| nginx_directives::loadable_module(&a.value(text)))
+                    if let Some(module) =
+                        d.args().next().and_then(|a| nginx_directives::loadable_module(&a.value(text)))
                     {
                         self.model.loaded_modules.insert(module);
                     }
                 }
                 if d.name(text) == "include" {
                     if let Some(arg) = d.args().next() {
-                        let block = parents
-                            .last()
-                            .and_then(|p| p.block())
-                            .map_or(FILE_LEVEL, |b| b.open.start);
+                        let block = parents.last().and_then(|p| p.block()).map_or(FILE_LEVEL, |b| b.open.start);
                         sites.push((d.span(), arg.value(text).into_owned(), ctx, block));
                     }
                 }
@@ -401,11 +322,7 @@ impl Builder {
             let (targets, problem) = self.resolve(&pattern, &base, loader, chain);
             let unresolved = matches!(
                 problem,
-                Some(
-                    IncludeProblem::Missing { .. }
-                        | IncludeProblem::Outside { .. }
-                        | IncludeProblem::Unreadable { .. }
-                )
+                Some(IncludeProblem::Missing { .. } | IncludeProblem::Outside | IncludeProblem::Unreadable { .. })
             );
             if unresolved {
                 self.model.open_blocks.insert((file, block));
@@ -419,12 +336,7 @@ impl Builder {
                     chain.pop();
                 }
             }
-            self.model.includes.push(Include {
-                file,
-                directive,
-                targets,
-                problem,
-            });
+            self.model.includes.push(Include { file, directive, pattern, targets, problem });
         }
     }
 
@@ -439,9 +351,7 @@ impl Builder {
         let path = match include::target(pattern, base, loader.root) {
             include::Target::Inside(path) => path,
             include::Target::Outside(_) if stock => return (Vec::new(), None),
-            include::Target::Outside(path) => {
-                return (Vec::new(), Some(IncludeProblem::Outside { path }));
-            }
+            include::Target::Outside(_) => return (Vec::new(), Some(IncludeProblem::Outside)),
         };
         let paths = if include::is_glob(pattern) {
             include::expand_glob(&path)
@@ -466,10 +376,7 @@ impl Builder {
                 }
                 Ok(id) => targets.push(id),
                 Err(reason) => {
-                    return (
-                        targets,
-                        Some(IncludeProblem::Unreadable { path: p, reason }),
-                    );
+                    return (targets, Some(IncludeProblem::Unreadable { path: p, reason }));
                 }
             }
         }
@@ -554,11 +461,7 @@ pub fn implied_context(tree: &syntax::File, text: &str, version: Version) -> Ctx
             continue;
         }
         if fits(context, &mut any_known) {
-            return if any_known || top.is_empty() {
-                Ctx::Known(context)
-            } else {
-                Ctx::Known(Context::Main)
-            };
+            return if any_known || top.is_empty() { Ctx::Known(context) } else { Ctx::Known(Context::Main) };
         }
     }
     Ctx::Open
@@ -568,10 +471,7 @@ pub fn implied_context(tree: &syntax::File, text: &str, version: Version) -> Ctx
 /// images bundle lua-nginx-module and headers-more (RULES.md NG002).
 pub fn modules_from_images(images: &[&str]) -> Vec<LoadedModule> {
     if images.iter().any(|i| i.starts_with("openresty/")) {
-        vec![
-            LoadedModule::ThirdParty(ThirdParty::Lua),
-            LoadedModule::ThirdParty(ThirdParty::HeadersMore),
-        ]
+        vec![LoadedModule::ThirdParty(ThirdParty::Lua), LoadedModule::ThirdParty(ThirdParty::HeadersMore)]
     } else {
         Vec::new()
     }
@@ -593,9 +493,7 @@ impl Modules {
                 nginx_directives::in_official_build(flag, version)
                     || self.enabled.contains(&LoadedModule::Flag(flag.to_owned()))
             }
-            nginx_directives::Build::ThirdParty(t) => {
-                self.enabled.contains(&LoadedModule::ThirdParty(t))
-            }
+            nginx_directives::Build::ThirdParty(t) => self.enabled.contains(&LoadedModule::ThirdParty(t)),
         }
     }
 }
@@ -625,11 +523,7 @@ pub fn resolve_directive(name: &str, ctx: Ctx, version: Version, modules: &Modul
     if present.is_empty() {
         return Resolution::NotInVersion(rows);
     }
-    let built: Vec<_> = present
-        .iter()
-        .copied()
-        .filter(|r| modules.has(r, version))
-        .collect();
+    let built: Vec<_> = present.iter().copied().filter(|r| modules.has(r, version)).collect();
     if built.is_empty() {
         return Resolution::NotBuilt(present);
     }
@@ -647,11 +541,7 @@ pub fn resolve_directive(name: &str, ctx: Ctx, version: Version, modules: &Modul
 /// next statement. It is a known directive name, unquoted, first on its
 /// line, and not indented further than the directive itself (continuation
 /// lines are indented; a forgotten `;` leaves the next line aligned).
-pub fn missing_semicolon(
-    d: &Directive,
-    text: &str,
-    lines: &crate::source::LineIndex,
-) -> Option<syntax::Part> {
+pub fn missing_semicolon(d: &Directive, text: &str, lines: &crate::source::LineIndex) -> Option<syntax::Part> {
     let name_start = d.name_part().span.start;
     let name_line = lines.line(name_start);
     let name_col = lines.line_col(text, name_start).1;
@@ -672,4 +562,66 @@ pub fn missing_semicolon(
         }
     }
     None
+}
+
+/// Block/terminator and argument-count checks, in nginx's order
+/// (`ngx_conf_handler`).
+pub fn shape_problem(
+    name: &str,
+    d: &Directive,
+    row: &nginx_directives::DirectiveRow,
+    version: Version,
+) -> Option<String> {
+    let shape = row.shape_at(version);
+    let has_block = matches!(d.end, syntax::End::Block(_) | syntax::End::Lua { .. });
+    if matches!(d.end, syntax::End::Missing) {
+        return None; // NG001 reports the missing terminator.
+    }
+    if !shape.args.block && has_block {
+        return Some(format!("\"{name}\" directive is not terminated by \";\""));
+    }
+    if shape.args.block && !has_block {
+        return Some(format!("\"{name}\" directive has no opening \"{{\""));
+    }
+    let count = d.arg_count();
+    if !shape.args.accepts(count) {
+        return Some(format!(
+            "invalid number of arguments in \"{name}\" directive: expected {}, found {count}",
+            describe_args(shape.args)
+        ));
+    }
+    None
+}
+
+fn describe_args(args: nginx_directives::ArgSpec) -> String {
+    if args.flag {
+        return "1 (on or off)".to_owned();
+    }
+    let exact: Vec<String> = (0..16).filter(|n| args.counts & (1 << n) != 0).map(|n: u16| n.to_string()).collect();
+    let mut parts = Vec::new();
+    if !exact.is_empty() {
+        parts.push(match exact.as_slice() {
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} or {last}", init.join(", ")),
+            [] => String::new(),
+        });
+    }
+    if let Some(m) = args.more_from {
+        parts.push(if m == 0 { "any number".to_owned() } else { format!("at least {m}") });
+    }
+    if parts.is_empty() { "none".to_owned() } else { parts.join(" or ") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argument_descriptions() {
+        let spec = |counts, more_from| nginx_directives::ArgSpec { counts, more_from, flag: false, block: false };
+        assert_eq!(describe_args(spec(0b10, None)), "1");
+        assert_eq!(describe_args(spec(0b110, None)), "1 or 2");
+        assert_eq!(describe_args(spec(0b1, None)), "0");
+        assert_eq!(describe_args(spec(0, Some(1))), "at least 1");
+    }
 }

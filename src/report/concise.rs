@@ -9,13 +9,7 @@ pub fn render(report: &Report) -> String {
     for d in &report.diagnostics {
         let (line, column, _, _) = super::position(report, d);
         let path = report.file(d.file).display_path();
-        let _ = writeln!(
-            out,
-            "{path}:{line}:{column}: {} [{}] {}",
-            d.rule.code,
-            d.severity.as_str(),
-            d.message
-        );
+        let _ = writeln!(out, "{path}:{line}:{column}: {} [{}] {}", d.rule.code, d.severity.as_str(), d.message);
     }
     out
 }

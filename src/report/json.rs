@@ -101,12 +101,7 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
             .map(|r| {
                 let file = report.file(r.file);
                 let (line, column) = file.lines.line_col(&file.text, r.span.start);
-                JsonRelated {
-                    file: file.display_path(),
-                    line,
-                    column,
-                    message: &r.message,
-                }
+                JsonRelated { file: file.display_path(), line, column, message: &r.message }
             })
             .collect(),
         fix: d.fix.as_ref().map(|f| JsonFix {
@@ -128,19 +123,10 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
 
 pub fn render(report: &Report) -> String {
     use crate::diagnostic::Severity;
-    let count = |s: Severity| {
-        report
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == s)
-            .count()
-    };
+    let count = |s: Severity| report.diagnostics.iter().filter(|d| d.severity == s).count();
     let output = Output {
         version: 1,
-        tool: Tool {
-            name: "hoplint",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: Tool { name: "hoplint", version: env!("CARGO_PKG_VERSION") },
         summary: Summary {
             files: report.files_parsed,
             errors: count(Severity::Error),
@@ -149,43 +135,20 @@ pub fn render(report: &Report) -> String {
             fixable: report
                 .diagnostics
                 .iter()
-                .filter(|d| {
-                    d.fix
-                        .as_ref()
-                        .is_some_and(|f| f.applicability == Applicability::Safe)
-                })
+                .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Safe))
                 .count(),
             fixable_unsafe: report
                 .diagnostics
                 .iter()
-                .filter(|d| {
-                    d.fix
-                        .as_ref()
-                        .is_some_and(|f| f.applicability == Applicability::Unsafe)
-                })
+                .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Unsafe))
                 .count(),
         },
-        diagnostics: report
-            .diagnostics
-            .iter()
-            .map(|d| diagnostic(report, d))
-            .collect(),
-        errors: report
-            .errors
-            .iter()
-            .map(|e| JsonError {
-                file: e.file.as_deref(),
-                message: &e.message,
-            })
-            .collect(),
+        diagnostics: report.diagnostics.iter().map(|d| diagnostic(report, d)).collect(),
+        errors: report.errors.iter().map(|e| JsonError { file: e.file.as_deref(), message: &e.message }).collect(),
         notes: report
             .notes
             .iter()
-            .map(|n| JsonNote {
-                file: n.file.as_deref(),
-                line: n.line,
-                message: &n.message,
-            })
+            .map(|n| JsonNote { file: n.file.as_deref(), line: n.line, message: &n.message })
             .collect(),
     };
     let mut text = serde_json::to_string_pretty(&output)

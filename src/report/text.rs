@@ -33,9 +33,7 @@ impl std::error::Error for Rendered {}
 
 impl miette::Diagnostic for Rendered {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code
-            .as_ref()
-            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -43,9 +41,7 @@ impl miette::Diagnostic for Rendered {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -60,39 +56,39 @@ impl miette::Diagnostic for Rendered {
         if self.related.is_empty() {
             return None;
         }
-        Some(Box::new(
-            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-        ))
+        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
     }
 }
 
-fn source_span(span: Span, text_len: usize) -> SourceSpan {
-    let start = (span.start as usize).min(text_len);
-    let len = (span.len() as usize).min(text_len - start);
+/// miette cannot show a position after the last newline; show the end of
+/// the last line instead (the JSON output keeps nginx's line).
+fn source_span(span: Span, text: &str) -> SourceSpan {
+    let mut start = (span.start as usize).min(text.len());
+    if start == text.len() && text.ends_with('\n') {
+        start -= 1;
+    }
+    let len = (span.len() as usize).min(text.len() - start);
     (start, len).into()
+}
+
+/// The primary label: empty spans get words, so the caret is explained.
+fn primary_label(span: Span, text: &str) -> Option<String> {
+    if !span.is_empty() {
+        None
+    } else if span.start as usize >= text.len() {
+        Some("end of file".to_owned())
+    } else {
+        Some("here".to_owned())
+    }
 }
 
 /// Renders every diagnostic and a summary line.
 pub fn render(report: &Report, color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
-    let sources: Vec<Arc<String>> = report
-        .files
-        .iter()
-        .map(|f| Arc::new(f.text.clone()))
-        .collect();
-    let named = |file: FileId| {
-        NamedSource::new(
-            report.file(file).display_path(),
-            Arc::clone(&sources[file.0 as usize]),
-        )
-    };
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let sources: Vec<Arc<String>> = report.files.iter().map(|f| Arc::new(f.text.clone())).collect();
+    let named =
+        |file: FileId| NamedSource::new(report.file(file).display_path(), Arc::clone(&sources[file.0 as usize]));
     let mut out = String::new();
     for d in &report.diagnostics {
         let rendered = to_rendered(d, report, &named);
@@ -110,34 +106,21 @@ pub fn render(report: &Report, color: bool) -> String {
     out
 }
 
-fn to_rendered(
-    d: &Diagnostic,
-    report: &Report,
-    named: &dyn Fn(FileId) -> NamedSource<Arc<String>>,
-) -> Rendered {
-    let text_len = report.file(d.file).text.len();
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        None,
-        source_span(d.span, text_len),
-    )];
+fn to_rendered(d: &Diagnostic, report: &Report, named: &dyn Fn(FileId) -> NamedSource<Arc<String>>) -> Rendered {
+    let text = &report.file(d.file).text;
+    let mut labels = vec![LabeledSpan::new_primary_with_span(primary_label(d.span, text), source_span(d.span, text))];
     let mut related = Vec::new();
     for r in &d.related {
         if r.file == d.file {
-            labels.push(LabeledSpan::new_with_span(
-                Some(r.message.clone()),
-                source_span(r.span, text_len),
-            ));
+            labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), source_span(r.span, text)));
         } else {
-            let len = report.file(r.file).text.len();
+            let other = &report.file(r.file).text;
             related.push(Rendered {
                 message: r.message.clone(),
                 code: None,
                 severity: miette::Severity::Advice,
                 source: named(r.file),
-                labels: vec![LabeledSpan::new_with_span(
-                    Some(r.message.clone()),
-                    source_span(r.span, len),
-                )],
+                labels: vec![LabeledSpan::new_with_span(Some(r.message.clone()), source_span(r.span, other))],
                 help: None,
                 related: Vec::new(),
             });
@@ -164,19 +147,9 @@ fn to_rendered(
 
 /// "Found 3 problems (1 error, 2 warnings) in 4 files."
 pub fn summary(report: &Report) -> String {
-    let count = |s: Severity| {
-        report
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == s)
-            .count()
-    };
+    let count = |s: Severity| report.diagnostics.iter().filter(|d| d.severity == s).count();
     let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("{n} {word}")
-        } else {
-            format!("{n} {word}s")
-        }
+        if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
     };
     let files = plural(report.files_parsed, "file");
     if report.diagnostics.is_empty() {

@@ -55,16 +55,13 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
 
 /// The rule with this code or kebab name (case-insensitive).
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
-    all().find(|r| {
-        r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
-    })
+    all().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name))
 }
 
 /// Whether `selector` (a code, a prefix such as `NG`, or `ALL`) names a rule
 /// or group of rules that exists.
 pub fn is_valid_selector(selector: &str) -> bool {
-    selector.eq_ignore_ascii_case("ALL")
-        || all().any(|r| r.code.starts_with(&selector.to_ascii_uppercase()))
+    selector.eq_ignore_ascii_case("ALL") || all().any(|r| r.code.starts_with(&selector.to_ascii_uppercase()))
 }
 
 /// `--select` / `--ignore` / `--extend-select`: the most specific matching
@@ -87,11 +84,7 @@ fn specificity(selector: &str, code: &str) -> Option<usize> {
 impl Selection {
     pub fn is_selected(&self, rule: &Rule) -> bool {
         let best = |list: &[String]| list.iter().filter_map(|s| specificity(s, rule.code)).max();
-        let selected = if self.select.is_empty() {
-            Some(0)
-        } else {
-            best(&self.select)
-        };
+        let selected = if self.select.is_empty() { Some(0) } else { best(&self.select) };
         let selected = selected.max(best(&self.extend_select));
         match (selected, best(&self.ignore)) {
             (None, _) => false,

@@ -21,42 +21,21 @@ impl Kind {
 }
 
 /// Directories whose files are nginx configuration whatever their names.
-const NGINX_DIRS: &[&str] = &[
-    "sites-enabled",
-    "sites-available",
-    "snippets",
-    "conf.d",
-    "http.d",
-    "stream.d",
-    "nginx",
-];
+const NGINX_DIRS: &[&str] = &["sites-enabled", "sites-available", "snippets", "conf.d", "http.d", "stream.d", "nginx"];
 
 /// Whether a file found in a directory walk may hold a format hoplint reads
 /// (decided by name only, so unrelated files are never read).
 pub fn is_candidate(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let in_nginx_dir = path
-        .parent()
-        .and_then(Path::file_name)
-        .is_some_and(|d| NGINX_DIRS.contains(&d.to_string_lossy().as_ref()));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let in_nginx_dir =
+        path.parent().and_then(Path::file_name).is_some_and(|d| NGINX_DIRS.contains(&d.to_string_lossy().as_ref()));
     let container = name.starts_with("dockerfile")
         || name.ends_with(".dockerfile")
         || name.contains("compose") && (name.ends_with(".yml") || name.ends_with(".yaml"));
     name.contains("nginx")
         || container
         || in_nginx_dir && !name.ends_with(".md")
-        || [
-            ".conf",
-            ".vhost",
-            ".conf.template",
-            ".conf.tmpl",
-            ".conf.j2",
-        ]
-        .iter()
-        .any(|ext| name.ends_with(ext))
+        || [".conf", ".vhost", ".conf.template", ".conf.tmpl", ".conf.j2"].iter().any(|ext| name.ends_with(ext))
 }
 
 /// The kind of a file, or `None` when hoplint does not read it. Nginx is
@@ -65,10 +44,7 @@ pub fn is_candidate(path: &Path) -> bool {
 /// nginx directives. A file named on the command line is sniffed whatever
 /// its name.
 pub fn classify(path: &Path, text: &str) -> Option<Kind> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
     let strong_name = name.starts_with("nginx") && (name.contains(".conf") || !name.contains('.'))
         || name.ends_with(".nginx")
         || name.ends_with(".nginxconf");
@@ -82,10 +58,7 @@ pub fn classify(path: &Path, text: &str) -> Option<Kind> {
 /// directive names (blocks included, custom-block bodies excluded) are known
 /// nginx directives, and nothing looks like INI or Apache syntax.
 pub fn looks_like_nginx(text: &str) -> bool {
-    let first_line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'));
+    let first_line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'));
     if first_line.is_some_and(|l| l.starts_with('[') || l.starts_with('<')) {
         return false;
     }
@@ -94,9 +67,7 @@ pub fn looks_like_nginx(text: &str) -> bool {
     tree.walk(&mut |directive, parents| {
         let in_custom = parents.iter().any(|p| {
             let name = p.name(text);
-            nginx_directives::lookup(&name)
-                .iter()
-                .any(|r| r.block_body != nginx_directives::BlockBody::Directives)
+            nginx_directives::lookup(&name).iter().any(|r| r.block_body != nginx_directives::BlockBody::Directives)
         });
         if in_custom || total > 200 {
             return;
@@ -115,13 +86,9 @@ mod tests {
 
     #[test]
     fn sniffing() {
-        assert!(looks_like_nginx(
-            "server { listen 80; location / { root /srv; } }"
-        ));
+        assert!(looks_like_nginx("server { listen 80; location / { root /srv; } }"));
         assert!(!looks_like_nginx("[program:web]\ncommand=gunicorn app\n"));
-        assert!(!looks_like_nginx(
-            "<VirtualHost *:80>\nServerName a\n</VirtualHost>\n"
-        ));
+        assert!(!looks_like_nginx("<VirtualHost *:80>\nServerName a\n</VirtualHost>\n"));
         assert!(!looks_like_nginx("foo = bar\nbaz = 1\n"));
         assert!(!looks_like_nginx(""));
     }
@@ -131,16 +98,7 @@ mod tests {
         assert!(is_candidate(Path::new("deploy/nginx.conf")));
         assert!(is_candidate(Path::new("etc/sites-enabled/default")));
         assert!(!is_candidate(Path::new("src/main.rs")));
-        assert_eq!(
-            classify(Path::new("nginx.conf"), "garbage {"),
-            Some(Kind::Nginx)
-        );
-        assert_eq!(
-            classify(
-                Path::new("supervisord.conf"),
-                "[supervisord]\nnodaemon=true\n"
-            ),
-            None
-        );
+        assert_eq!(classify(Path::new("nginx.conf"), "garbage {"), Some(Kind::Nginx));
+        assert_eq!(classify(Path::new("supervisord.conf"), "[supervisord]\nnodaemon=true\n"), None);
     }
 }

@@ -23,21 +23,14 @@ pub fn discover(paths: &[PathBuf], max_size: u64) -> (Discovered, Vec<PathError>
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => walk(path, &mut found, &unreadable),
             Ok(_) => found.push(path.clone()),
-            Err(err) => errors.push(PathError {
-                path: path.clone(),
-                reason: describe_io(&err),
-            }),
+            Err(err) => errors.push(PathError { path: path.clone(), reason: describe_io(&err) }),
         }
     }
     found.sort();
     found.dedup();
-    let read: Vec<Result<(PathBuf, Vec<u8>), Unreadable>> = found
-        .into_par_iter()
-        .map(|p| read_capped(p, max_size))
-        .collect();
-    let mut unreadable = unreadable
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let read: Vec<Result<(PathBuf, Vec<u8>), Unreadable>> =
+        found.into_par_iter().map(|p| read_capped(p, max_size)).collect();
+    let mut unreadable = unreadable.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut files = Vec::new();
     for entry in read {
         match entry {
@@ -52,29 +45,21 @@ pub fn discover(paths: &[PathBuf], max_size: u64) -> (Discovered, Vec<PathError>
 
 fn walk(root: &Path, found: &mut Vec<PathBuf>, unreadable: &Mutex<Vec<Unreadable>>) {
     let candidates = Mutex::new(Vec::new());
-    ignore::WalkBuilder::new(root)
-        .follow_links(true)
-        .require_git(false)
-        .build_parallel()
-        .run(|| {
-            Box::new(|entry| {
-                match entry {
-                    Ok(entry) => {
-                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                        if is_file && classify::is_candidate(entry.path()) {
-                            lock(&candidates).push(entry.into_path());
-                        }
+    ignore::WalkBuilder::new(root).follow_links(true).require_git(false).build_parallel().run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && classify::is_candidate(entry.path()) {
+                        lock(&candidates).push(entry.into_path());
                     }
-                    Err(err) => lock(unreadable).push(unreadable_from(&err, root)),
                 }
-                ignore::WalkState::Continue
-            })
-        });
-    found.extend(
-        candidates
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    );
+                Err(err) => lock(unreadable).push(unreadable_from(&err, root)),
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    found.extend(candidates.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -87,9 +72,7 @@ fn unreadable_from(err: &ignore::Error, root: &Path) -> Unreadable {
         match err {
             ignore::Error::WithPath { path, .. } => Some(path.clone()),
             ignore::Error::Loop { child, .. } => Some(child.clone()),
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-                path_of(err)
-            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => path_of(err),
             ignore::Error::Partial(errs) => errs.iter().find_map(path_of),
             _ => None,
         }
@@ -99,10 +82,9 @@ fn unreadable_from(err: &ignore::Error, root: &Path) -> Unreadable {
             ignore::Error::WithPath { err, .. }
             | ignore::Error::WithDepth { err, .. }
             | ignore::Error::WithLineNumber { err, .. } => reason_of(err),
-            ignore::Error::Loop { ancestor, .. } => format!(
-                "symbolic link loop: points back to {}",
-                super::display_path(ancestor)
-            ),
+            ignore::Error::Loop { ancestor, .. } => {
+                format!("symbolic link loop: points back to {}", super::display_path(ancestor))
+            }
             ignore::Error::Io(io) => describe_io(io),
             other => other.to_string(),
         }
@@ -110,10 +92,7 @@ fn unreadable_from(err: &ignore::Error, root: &Path) -> Unreadable {
     let path = path_of(err).unwrap_or_else(|| root.to_path_buf());
     let mut reason = reason_of(err);
     if reason.contains("No such file or directory")
-        || path
-            .symlink_metadata()
-            .is_ok_and(|m| m.file_type().is_symlink())
-            && !path.exists()
+        || path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) && !path.exists()
     {
         reason = "dangling symbolic link: its target does not exist".to_owned();
     }
@@ -122,16 +101,10 @@ fn unreadable_from(err: &ignore::Error, root: &Path) -> Unreadable {
 
 /// Reads a file unless it is over `max_size` bytes.
 fn read_capped(path: PathBuf, max_size: u64) -> Result<(PathBuf, Vec<u8>), Unreadable> {
-    let fail = |reason: String| Unreadable {
-        path: path.clone(),
-        reason,
-    };
+    let fail = |reason: String| Unreadable { path: path.clone(), reason };
     let meta = std::fs::metadata(&path).map_err(|e| fail(describe_io(&e)))?;
     if meta.len() > max_size {
-        return Err(fail(format!(
-            "file is {} bytes, over the size cap of {max_size} bytes",
-            meta.len()
-        )));
+        return Err(fail(format!("file is {} bytes, over the size cap of {max_size} bytes", meta.len())));
     }
     let bytes = std::fs::read(&path).map_err(|e| fail(describe_io(&e)))?;
     Ok((path, bytes))
@@ -146,10 +119,7 @@ pub fn describe_io(err: &std::io::Error) -> String {
         ErrorKind::IsADirectory => "is a directory".to_owned(),
         _ => {
             let text = err.to_string();
-            text.split(" (os error")
-                .next()
-                .unwrap_or(&text)
-                .to_lowercase()
+            text.split(" (os error").next().unwrap_or(&text).to_lowercase()
         }
     }
 }
@@ -166,22 +136,13 @@ mod tests {
         std::fs::create_dir(&sub).unwrap();
         std::fs::write(sub.join("nginx.conf"), "events {}\n").unwrap();
         std::os::unix::fs::symlink(&sub, sub.join("loop")).unwrap();
-        std::os::unix::fs::symlink(dir.path().join("missing.conf"), sub.join("dangling.conf"))
-            .unwrap();
+        std::os::unix::fs::symlink(dir.path().join("missing.conf"), sub.join("dangling.conf")).unwrap();
         let (found, errors) = discover(&[dir.path().to_path_buf()], DEFAULT_MAX_FILE_SIZE);
         assert!(errors.is_empty());
-        assert_eq!(
-            found.files.len(),
-            1,
-            "{:?}",
-            found.files.iter().map(|f| &f.0).collect::<Vec<_>>()
-        );
+        assert_eq!(found.files.len(), 1, "{:?}", found.files.iter().map(|f| &f.0).collect::<Vec<_>>());
         let reasons: Vec<_> = found.unreadable.iter().map(|u| u.reason.as_str()).collect();
         assert!(reasons.iter().any(|r| r.contains("loop")), "{reasons:?}");
-        assert!(
-            reasons.iter().any(|r| r.contains("dangling")),
-            "{reasons:?}"
-        );
+        assert!(reasons.iter().any(|r| r.contains("dangling")), "{reasons:?}");
     }
 
     #[test]

@@ -10,12 +10,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         #[allow(clippy::cast_possible_truncation)] // files are capped far below 4 GiB
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u32 + 1));
         Self { starts }
     }
 
@@ -24,10 +19,7 @@ impl LineIndex {
         let line = self.starts.partition_point(|s| *s <= offset).max(1);
         let start = self.starts[line - 1] as usize;
         let end = (offset as usize).min(text.len());
-        let column = text
-            .get(start..end)
-            .map_or(end.saturating_sub(start), |s| s.chars().count())
-            + 1;
+        let column = text.get(start..end).map_or(end.saturating_sub(start), |s| s.chars().count()) + 1;
         (line, column)
     }
 

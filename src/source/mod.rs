@@ -32,12 +32,7 @@ impl SourceFile {
             Err(err) => (String::from_utf8_lossy(err.as_bytes()).into_owned(), true),
         };
         let lines = LineIndex::new(&text);
-        Self {
-            path,
-            text,
-            lossy,
-            lines,
-        }
+        Self { path, text, lossy, lines }
     }
 
     /// The path with `/` separators, as reports print it.
@@ -72,4 +67,15 @@ pub struct Discovered {
 pub struct PathError {
     pub path: PathBuf,
     pub reason: String,
+}
+
+/// `path` relative to the working directory when it lies below it, else as
+/// given (absolute paths stay absolute).
+pub fn relative_to_cwd(path: &std::path::Path) -> PathBuf {
+    let Ok(absolute) = std::path::absolute(path) else { return path.to_path_buf() };
+    let absolute = crate::syntax::nginx::include::normalize(&absolute);
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| absolute.strip_prefix(cwd).ok().map(std::path::Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
 }

@@ -17,11 +17,6 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     for (file, reason) in &project.unreadable {
-        out.push(Diagnostic::new(
-            &RULE,
-            *file,
-            Span::at(0),
-            format!("cannot read file: {reason}"),
-        ));
+        out.push(Diagnostic::new(&RULE, *file, Span::at(0), format!("cannot read file: {reason}")));
     }
 }

@@ -80,18 +80,13 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 return;
             }
             let name = d.name(text).into_owned();
-            let Resolution::Found(row) =
-                resolve_directive(&name, ctx, version, &project.nginx_modules)
-            else {
+            let Resolution::Found(row) = resolve_directive(&name, ctx, version, &project.nginx_modules) else {
                 return;
             };
             if !single_valued(row.shape_at(version).slot, &name) {
                 return;
             }
-            let block = parents
-                .last()
-                .and_then(|p| p.block())
-                .map_or(u32::MAX, |b| b.open.start);
+            let block = parents.last().and_then(|p| p.block()).map_or(u32::MAX, |b| b.open.start);
             match seen.get(&(block, name.clone())) {
                 Some(first) => out.push(report(config.file, source, first, d, &name)),
                 None => {
@@ -115,9 +110,7 @@ fn report(
         &RULE,
         file,
         second.name_part().span,
-        format!(
-            "\"{name}\" directive is duplicate: it is already set on line {line} in this block"
-        ),
+        format!("\"{name}\" directive is duplicate: it is already set on line {line} in this block"),
     )
     .with_related(file, first.span(), "first set here");
     let identical = first.span().text(text) == second.span().text(text);
@@ -137,9 +130,7 @@ fn removal_span(directive: &Directive, text: &str) -> Span {
     let span = directive.span();
     let line_start = text[..span.start as usize].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..span.start as usize];
-    let after_end = text[span.end as usize..]
-        .find('\n')
-        .map_or(text.len(), |i| span.end as usize + i);
+    let after_end = text[span.end as usize..].find('\n').map_or(text.len(), |i| span.end as usize + i);
     let after = &text[span.end as usize..after_end];
     #[allow(clippy::cast_possible_truncation)]
     if before.trim().is_empty() && after.trim().is_empty() {

@@ -5,7 +5,6 @@ use crate::fix::FixAvailability;
 use crate::model::nginx::IncludeProblem;
 use crate::project::Project;
 use crate::rules::{Rule, rule_doc};
-use crate::source::display_path;
 
 pub(crate) static RULE: Rule = Rule {
     code: "NG005",
@@ -23,44 +22,24 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         };
         let (severity, message) = match problem {
             IncludeProblem::Cycle { chain } => {
-                let names: Vec<String> = chain
-                    .iter()
-                    .map(|f| project.file(*f).display_path())
-                    .collect();
-                (
-                    Severity::Error,
-                    format!("include cycle: {}", names.join(" → ")),
-                )
+                let names: Vec<String> = chain.iter().map(|f| project.file(*f).display_path()).collect();
+                (Severity::Error, format!("include cycle: {}", names.join(" → ")))
             }
             IncludeProblem::TooDeep => (
                 Severity::Error,
-                format!(
-                    "includes are nested more than {} deep; not followed",
-                    crate::model::nginx::MAX_INCLUDE_DEPTH
-                ),
+                format!("includes are nested more than {} deep; not followed", crate::model::nginx::MAX_INCLUDE_DEPTH),
             ),
-            IncludeProblem::Missing { path } => (
+            IncludeProblem::Missing { path } => {
+                (Severity::Warning, format!("included file `{}` does not exist", project.relative(path)))
+            }
+            IncludeProblem::Outside => (
                 Severity::Warning,
-                format!("included file `{}` does not exist", project.relative(path)),
+                format!("include `{}` points outside the project root and is not checked", include.pattern),
             ),
-            IncludeProblem::Outside { path } => (
-                Severity::Warning,
-                format!(
-                    "include points outside the project root: `{}` is not checked",
-                    display_path(path)
-                ),
-            ),
-            IncludeProblem::Unreadable { path, reason } => (
-                Severity::Warning,
-                format!(
-                    "included file `{}` cannot be read: {reason}",
-                    project.relative(path)
-                ),
-            ),
+            IncludeProblem::Unreadable { path, reason } => {
+                (Severity::Warning, format!("included file `{}` cannot be read: {reason}", project.relative(path)))
+            }
         };
-        out.push(
-            Diagnostic::new(&RULE, include.file, include.directive, message)
-                .with_severity(severity),
-        );
+        out.push(Diagnostic::new(&RULE, include.file, include.directive, message).with_severity(severity));
     }
 }

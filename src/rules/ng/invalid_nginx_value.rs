@@ -3,9 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix, FixAvailability};
 use crate::knowledge::nginx_directives::{DirectiveRow, Slot};
-use crate::knowledge::nginx_values::{
-    parse_flag, parse_number, parse_offset, parse_size, parse_time,
-};
+use crate::knowledge::nginx_values::{parse_flag, parse_number, parse_offset, parse_size, parse_time};
 use crate::model::nginx::{Ctx, Resolution, resolve_directive, walk_with_context};
 use crate::project::Project;
 use crate::rules::{Rule, rule_doc};
@@ -42,11 +40,7 @@ impl ValueKind {
             ValueKind::Offset => parse_offset(value).is_some(),
             ValueKind::Number => parse_number(value).is_some(),
             ValueKind::Flag => parse_flag(value).is_some(),
-            ValueKind::Keyword => row
-                .shape_at(version)
-                .values
-                .iter()
-                .any(|k| k.eq_ignore_ascii_case(value)),
+            ValueKind::Keyword => row.shape_at(version).values.iter().any(|k| k.eq_ignore_ascii_case(value)),
         }
     }
 
@@ -59,12 +53,7 @@ impl ValueKind {
             ValueKind::Number => "a whole number".to_owned(),
             ValueKind::Flag => "\"on\" or \"off\"".to_owned(),
             ValueKind::Keyword => {
-                let values: Vec<String> = row
-                    .shape_at(version)
-                    .values
-                    .iter()
-                    .map(|v| format!("\"{v}\""))
-                    .collect();
+                let values: Vec<String> = row.shape_at(version).values.iter().map(|v| format!("\"{v}\"")).collect();
                 format!("one of {}", values.join(", "))
             }
         }
@@ -74,11 +63,7 @@ impl ValueKind {
 /// Which arguments to check and how: slots read the first argument (bitmasks
 /// every argument); the client-side `keepalive_timeout` handler reads a
 /// millisecond timeout and an optional header timeout in seconds.
-fn checks(
-    row: &DirectiveRow,
-    name: &str,
-    version: crate::knowledge::Version,
-) -> Vec<(usize, ValueKind)> {
+fn checks(row: &DirectiveRow, name: &str, version: crate::knowledge::Version) -> Vec<(usize, ValueKind)> {
     let slot = row.shape_at(version).slot;
     match slot {
         Slot::TimeMs => vec![(0, ValueKind::TimeMs)],
@@ -88,9 +73,7 @@ fn checks(
         Slot::Number => vec![(0, ValueKind::Number)],
         Slot::Flag => vec![(0, ValueKind::Flag)],
         Slot::Enum if !row.shape_at(version).values.is_empty() => vec![(0, ValueKind::Keyword)],
-        Slot::Bitmask if !row.shape_at(version).values.is_empty() => {
-            (0..16).map(|i| (i, ValueKind::Keyword)).collect()
-        }
+        Slot::Bitmask if !row.shape_at(version).values.is_empty() => (0..16).map(|i| (i, ValueKind::Keyword)).collect(),
         Slot::Handler if name == "keepalive_timeout" && row.module == "ngx_http_core_module" => {
             vec![(0, ValueKind::TimeMs), (1, ValueKind::TimeS)]
         }
@@ -108,9 +91,7 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 return;
             }
             let name = d.name(text);
-            let Resolution::Found(row) =
-                resolve_directive(&name, ctx, version, &project.nginx_modules)
-            else {
+            let Resolution::Found(row) = resolve_directive(&name, ctx, version, &project.nginx_modules) else {
                 return;
             };
             // NG002 reports wrong argument counts; values are checked only
@@ -134,9 +115,7 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                         kind.expected(row, version)
                     ),
                 );
-                if let Some(fixed) =
-                    repeated_unit_fix(&value).filter(|f| kind.accepts(f, row, version))
-                {
+                if let Some(fixed) = repeated_unit_fix(&value).filter(|f| kind.accepts(f, row, version)) {
                     diagnostic = diagnostic.with_fix(Fix::safe(
                         format!("Set `{name} {fixed}`"),
                         vec![Edit::replace(config.file, arg.span, fixed)],
@@ -152,11 +131,7 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
 fn repeated_unit_fix(value: &str) -> Option<String> {
     let bytes = value.as_bytes();
     let n = bytes.len();
-    if n >= 3
-        && bytes[n - 1] == bytes[n - 2]
-        && bytes[n - 1].is_ascii_alphabetic()
-        && bytes[n - 3].is_ascii_digit()
-    {
+    if n >= 3 && bytes[n - 1] == bytes[n - 2] && bytes[n - 1].is_ascii_alphabetic() && bytes[n - 3].is_ascii_digit() {
         return Some(value[..n - 1].to_owned());
     }
     None

@@ -9,15 +9,8 @@ use std::path::{Component, Path, PathBuf};
 pub fn is_stock_file(pattern: &str) -> bool {
     let normalized = pattern.replace('\\', "/");
     let name = normalized.rsplit('/').next().unwrap_or(&normalized);
-    matches!(
-        name,
-        "mime.types"
-            | "fastcgi_params"
-            | "fastcgi.conf"
-            | "proxy_params"
-            | "scgi_params"
-            | "uwsgi_params"
-    ) || name.starts_with("koi-")
+    matches!(name, "mime.types" | "fastcgi_params" | "fastcgi.conf" | "proxy_params" | "scgi_params" | "uwsgi_params")
+        || name.starts_with("koi-")
         || name.starts_with("win-")
         || normalized.contains("modules-enabled/")
 }
@@ -51,11 +44,7 @@ pub fn target(pattern: &str, base: &Path, root: &Path) -> Target {
         base.join(path)
     };
     let normalized = normalize(&joined);
-    if normalized.starts_with(normalize(root)) {
-        Target::Inside(normalized)
-    } else {
-        Target::Outside(normalized)
-    }
+    if normalized.starts_with(normalize(root)) { Target::Inside(normalized) } else { Target::Outside(normalized) }
 }
 
 /// Removes `.` and resolves `..` lexically (no disk access, no symlinks).
@@ -90,18 +79,11 @@ pub fn expand_glob(pattern: &Path) -> Vec<PathBuf> {
                 next.push(dir.join(component.as_os_str()));
                 continue;
             }
-            let Ok(matcher) = globset::GlobBuilder::new(&text)
-                .literal_separator(true)
-                .build()
-            else {
+            let Ok(matcher) = globset::GlobBuilder::new(&text).literal_separator(true).build() else {
                 continue;
             };
             let matcher = matcher.compile_matcher();
-            let listing = if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir.as_path()
-            };
+            let listing = if dir.as_os_str().is_empty() { Path::new(".") } else { dir.as_path() };
             let Ok(entries) = std::fs::read_dir(listing) else {
                 continue;
             };
@@ -146,18 +128,9 @@ mod tests {
             target("/etc/nginx/conf.d/a.conf", base, root),
             Target::Inside("/repo/deploy/nginx/conf.d/a.conf".into())
         );
-        assert_eq!(
-            target("snippets/../b.conf", base, root),
-            Target::Inside("/repo/deploy/nginx/b.conf".into())
-        );
-        assert_eq!(
-            target("/usr/share/nginx/x.conf", base, root),
-            Target::Outside("/usr/share/nginx/x.conf".into())
-        );
-        assert_eq!(
-            target("../../../etc/x", base, root),
-            Target::Outside("/etc/x".into())
-        );
+        assert_eq!(target("snippets/../b.conf", base, root), Target::Inside("/repo/deploy/nginx/b.conf".into()));
+        assert_eq!(target("/usr/share/nginx/x.conf", base, root), Target::Outside("/usr/share/nginx/x.conf".into()));
+        assert_eq!(target("../../../etc/x", base, root), Target::Outside("/etc/x".into()));
     }
 
     #[test]
@@ -167,10 +140,7 @@ mod tests {
             std::fs::write(dir.path().join(name), "").unwrap();
         }
         let found = expand_glob(&dir.path().join("*.conf"));
-        let names: Vec<_> = found
-            .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
+        let names: Vec<_> = found.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["a.conf", "b.conf"]);
     }
 }

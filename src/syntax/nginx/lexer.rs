@@ -55,10 +55,7 @@ fn word(input: &[u8]) -> IResult<&[u8], TokenKind> {
     }
     let i = i.min(input.len());
     if i == 0 {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            input,
-            nom::error::ErrorKind::TakeWhile1,
-        )));
+        return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::TakeWhile1)));
     }
     Ok((&input[i..], TokenKind::Word))
 }
@@ -67,21 +64,14 @@ fn word(input: &[u8]) -> IResult<&[u8], TokenKind> {
 /// token runs to the end of the input and is `Unterminated`.
 fn quoted(input: &[u8]) -> IResult<&[u8], TokenKind> {
     let Some(&quote) = input.first().filter(|c| matches!(c, b'"' | b'\'')) else {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            input,
-            nom::error::ErrorKind::Char,
-        )));
+        return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Char)));
     };
     let mut i = 1;
     while i < input.len() {
         match input[i] {
             b'\\' => i += 2,
             c if c == quote => {
-                let kind = if quote == b'"' {
-                    TokenKind::DoubleQuoted
-                } else {
-                    TokenKind::SingleQuoted
-                };
+                let kind = if quote == b'"' { TokenKind::DoubleQuoted } else { TokenKind::SingleQuoted };
                 return Ok((&input[i + 1..], kind));
             }
             _ => i += 1,
@@ -93,10 +83,7 @@ fn quoted(input: &[u8]) -> IResult<&[u8], TokenKind> {
 fn token(input: &[u8]) -> IResult<&[u8], TokenKind> {
     alt((
         value(TokenKind::Whitespace, take_while1(is_space)),
-        value(
-            TokenKind::Comment,
-            recognize((tag(&b"#"[..]), take_till(|c| c == b'\n'))),
-        ),
+        value(TokenKind::Comment, recognize((tag(&b"#"[..]), take_till(|c| c == b'\n')))),
         value(TokenKind::OpenBrace, tag(&b"{"[..])),
         value(TokenKind::CloseBrace, tag(&b"}"[..])),
         value(TokenKind::Semicolon, tag(&b";"[..])),
@@ -128,19 +115,12 @@ impl<'a> Lexer<'a> {
 
     /// A lexer that starts at byte `pos`.
     pub fn at(src: &'a [u8], pos: usize) -> Self {
-        Self {
-            src,
-            pos: pos.min(src.len()),
-        }
+        Self { src, pos: pos.min(src.len()) }
     }
 
     #[allow(clippy::cast_possible_truncation)] // files are capped far below 4 GiB
     fn make(&self, kind: TokenKind, start: usize, end: usize) -> Token {
-        Token {
-            kind,
-            start: start as u32,
-            end: end as u32,
-        }
+        Token { kind, start: start as u32, end: end as u32 }
     }
 
     pub fn next_token(&mut self) -> Option<Token> {
@@ -268,25 +248,18 @@ mod tests {
                 (OpenBrace, "{")
             ]
         );
-        assert_eq!(
-            kinds(r"a\ b\;c;"),
-            vec![(Word, r"a\ b\;c"), (Semicolon, ";")]
-        );
+        assert_eq!(kinds(r"a\ b\;c;"), vec![(Word, r"a\ b\;c"), (Semicolon, ";")]);
         assert_eq!(kinds("x}y"), vec![(Word, "x}y")]);
     }
 
     #[test]
     fn unterminated_quote_runs_to_eof() {
-        assert_eq!(
-            kinds("a \"b;\n}"),
-            vec![(TokenKind::Word, "a"), (TokenKind::Unterminated, "\"b;\n}")]
-        );
+        assert_eq!(kinds("a \"b;\n}"), vec![(TokenKind::Word, "a"), (TokenKind::Unterminated, "\"b;\n}")]);
     }
 
     #[test]
     fn lua_bodies_skip_strings_and_comments() {
-        let src =
-            "{ local s = \"}\" -- }\n local t = [==[ } ]==] --[[ } ]] if x then y() end }tail";
+        let src = "{ local s = \"}\" -- }\n local t = [==[ } ]==] --[[ } ]] if x then y() end }tail";
         let (len, closed) = lua_body(src.as_bytes());
         assert!(closed);
         assert_eq!(&src[len..], "tail");

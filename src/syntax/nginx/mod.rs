@@ -5,5 +5,5 @@ mod lexer;
 mod parser;
 mod tree;
 
-pub use parser::{MAX_DEPTH, parse};
+pub use parser::{DATA_BLOCKS, MAX_DEPTH, parse};
 pub use tree::{Block, Directive, End, File, Node, Part, PartKind, SyntaxError};

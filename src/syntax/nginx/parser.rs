@@ -10,6 +10,11 @@ use crate::span::Span;
 /// hostile input cannot exhaust the stack of the tree's recursive walks.
 pub const MAX_DEPTH: usize = 128;
 
+/// Blocks whose lines nginx hands to the directive's own handler instead of
+/// reading them as directives (`block_content=custom` in the directive
+/// table). A `{` inside one is an error ("unexpected "{"").
+pub const DATA_BLOCKS: &[&str] = &["charset_map", "geo", "map", "split_clients", "types"];
+
 struct Frame {
     /// The head of the directive that opened this block (empty for the file).
     parts: Vec<Part>,
@@ -18,6 +23,8 @@ struct Frame {
     /// `{` that opened no block (no directive name, or too deep): the next
     /// this many `}` are strays too.
     stray_opens: usize,
+    /// Opened by one of [`DATA_BLOCKS`].
+    data: bool,
 }
 
 /// Parses nginx configuration text. Never fails: problems are in `errors`.
@@ -41,9 +48,7 @@ fn span(t: Token) -> Span {
 }
 
 fn describe_byte(src: &str, at: u32) -> String {
-    src.get(at as usize..)
-        .and_then(|s| s.chars().next())
-        .map_or_else(String::new, |c| c.to_string())
+    src.get(at as usize..).and_then(|s| s.chars().next()).map_or_else(String::new, |c| c.to_string())
 }
 
 impl<'a> Parser<'a> {
@@ -56,6 +61,7 @@ impl<'a> Parser<'a> {
                 open: Span::default(),
                 nodes: Vec::new(),
                 stray_opens: 0,
+                data: false,
             }],
             parts: Vec::new(),
             errors: Vec::new(),
@@ -64,11 +70,7 @@ impl<'a> Parser<'a> {
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>, related: Option<(Span, String)>) {
-        self.errors.push(SyntaxError {
-            span,
-            message: message.into(),
-            related,
-        });
+        self.errors.push(SyntaxError { span, message: message.into(), related: related.into_iter().collect() });
     }
 
     fn frame(&mut self) -> &mut Frame {
@@ -86,11 +88,7 @@ impl<'a> Parser<'a> {
             self.check_space_after_quote(tok);
             match tok.kind {
                 TokenKind::Whitespace | TokenKind::Comment => {
-                    let kind = if tok.kind == TokenKind::Comment {
-                        PartKind::Comment
-                    } else {
-                        PartKind::Whitespace
-                    };
+                    let kind = if tok.kind == TokenKind::Comment { PartKind::Comment } else { PartKind::Whitespace };
                     if self.parts.is_empty() {
                         let node = if kind == PartKind::Comment {
                             Node::Comment(span(tok))
@@ -99,16 +97,10 @@ impl<'a> Parser<'a> {
                         };
                         self.push_node(node);
                     } else {
-                        self.parts.push(Part {
-                            span: span(tok),
-                            kind,
-                        });
+                        self.parts.push(Part { span: span(tok), kind });
                     }
                 }
-                TokenKind::Word
-                | TokenKind::DoubleQuoted
-                | TokenKind::SingleQuoted
-                | TokenKind::Unterminated => {
+                TokenKind::Word | TokenKind::DoubleQuoted | TokenKind::SingleQuoted | TokenKind::Unterminated => {
                     self.word(tok);
                 }
                 TokenKind::Semicolon => self.semicolon(tok),
@@ -133,11 +125,7 @@ impl<'a> Parser<'a> {
                 | TokenKind::CloseBrace
                 | TokenKind::Comment
         );
-        if after_quote
-            && glued
-            && prev.end == tok.start
-            && !self.src[tok.start as usize..].starts_with(')')
-        {
+        if after_quote && glued && prev.end == tok.start && !self.src[tok.start as usize..].starts_with(')') {
             let found = describe_byte(self.src, tok.start);
             self.error(
                 Span::new(tok.start, tok.start + u32::try_from(found.len()).unwrap_or(1)),
@@ -163,26 +151,16 @@ impl<'a> Parser<'a> {
             }
             _ => PartKind::Word,
         };
-        self.parts.push(Part {
-            span: span(tok),
-            kind,
-        });
+        self.parts.push(Part { span: span(tok), kind });
     }
 
     fn take_directive(&mut self, end: End) -> Directive {
-        Directive {
-            parts: std::mem::take(&mut self.parts),
-            end,
-        }
+        Directive { parts: std::mem::take(&mut self.parts), end }
     }
 
     fn semicolon(&mut self, tok: Token) {
         if self.parts.is_empty() {
-            self.error(
-                span(tok),
-                "unexpected \";\": expected a directive name before it",
-                None,
-            );
+            self.error(span(tok), "unexpected \";\": expected a directive name before it", None);
             self.push_node(Node::Stray(span(tok)));
             return;
         }
@@ -191,18 +169,25 @@ impl<'a> Parser<'a> {
     }
 
     fn open_brace(&mut self, tok: Token) {
+        if self.frame().data {
+            // nginx's map/geo/types handlers reject a block; the `{` is most
+            // often an unquoted regex quantifier such as `[0-9]{1,5}`.
+            self.error(span(tok), "unexpected \"{\": a regular expression with \"{\" must be quoted here", None);
+            if self.parts.is_empty() {
+                self.push_node(Node::Stray(span(tok)));
+            } else {
+                self.parts.push(Part { span: span(tok), kind: PartKind::Stray });
+            }
+            return;
+        }
         if self.parts.is_empty() {
-            self.error(
-                span(tok),
-                "unexpected \"{\": expected a directive name before the block",
-                None,
-            );
+            self.error(span(tok), "unexpected \"{\": expected a directive name before the block", None);
             self.push_node(Node::Stray(span(tok)));
             self.frame().stray_opens += 1;
             return;
         }
-        let name = self.parts[0];
-        if name.raw(self.src).ends_with("_by_lua_block") && !name.is_quoted() {
+        let name = self.parts[0].value(self.src);
+        if name.ends_with("_by_lua_block") {
             self.lexer_rewind_to(tok.start);
             let (body, closed) = self.lexer.lua_block();
             if !closed {
@@ -211,25 +196,15 @@ impl<'a> Parser<'a> {
                 self.error(
                     Span::at(eof),
                     "unexpected end of file, expecting the \"}\" that closes the Lua block",
-                    Some((
-                        Span::new(tok.start, tok.start + 1),
-                        "Lua block opened here".to_owned(),
-                    )),
+                    Some((Span::new(tok.start, tok.start + 1), "Lua block opened here".to_owned())),
                 );
             }
-            let directive = self.take_directive(End::Lua {
-                span: span(body),
-                closed,
-            });
+            let directive = self.take_directive(End::Lua { span: span(body), closed });
             self.push_node(Node::Directive(directive));
             return;
         }
         if self.stack.len() > MAX_DEPTH {
-            self.error(
-                span(tok),
-                format!("blocks nested more than {MAX_DEPTH} deep are not analysed"),
-                None,
-            );
+            self.error(span(tok), format!("blocks nested more than {MAX_DEPTH} deep are not analysed"), None);
             // Keep the head as text so nothing is lost.
             let parts = std::mem::take(&mut self.parts);
             for part in parts {
@@ -239,13 +214,9 @@ impl<'a> Parser<'a> {
             self.frame().stray_opens += 1;
             return;
         }
+        let data = DATA_BLOCKS.contains(&name.as_ref());
         let parts = std::mem::take(&mut self.parts);
-        self.stack.push(Frame {
-            parts,
-            open: span(tok),
-            nodes: Vec::new(),
-            stray_opens: 0,
-        });
+        self.stack.push(Frame { parts, open: span(tok), nodes: Vec::new(), stray_opens: 0, data });
     }
 
     /// The lexer already consumed the `{`; Lua mode must start at it.
@@ -283,11 +254,7 @@ impl<'a> Parser<'a> {
         };
         let directive = Directive {
             parts: frame.parts,
-            end: End::Block(Box::new(Block {
-                open: frame.open,
-                nodes: frame.nodes,
-                close,
-            })),
+            end: End::Block(Box::new(Block { open: frame.open, nodes: frame.nodes, close })),
         };
         self.push_node(Node::Directive(directive));
     }
@@ -308,29 +275,118 @@ impl<'a> Parser<'a> {
             let directive = self.take_directive(End::Missing);
             self.push_node(Node::Directive(directive));
         }
-        if self.stack.len() > 1 {
-            let innermost = self.stack[self.stack.len() - 1].open;
-            let unclosed = self.stack.len() - 1;
+        // An unterminated string already explains the end of the file.
+        let explained = self.errors.iter().any(|e| e.span == Span::at(eof));
+        let unclosed = self.stack.len() - 1;
+        let innermost = self.stack[unclosed].open;
+        while self.stack.len() > 1 {
+            self.close_frame(None);
+        }
+        let root = self.stack.pop().map(|f| f.nodes).unwrap_or_default();
+        if unclosed > 0 && !explained {
             let label = if unclosed == 1 {
                 "this block is never closed".to_owned()
             } else {
-                format!(
-                    "this block is never closed ({unclosed} blocks are open at the end of the file)"
-                )
+                format!("this block is never closed ({unclosed} blocks are open at the end of the file)")
             };
-            self.error(
-                Span::at(eof),
-                "unexpected end of file, expecting \"}\"",
-                Some((innermost, label)),
-            );
-            while self.stack.len() > 1 {
-                self.close_frame(None);
+            let mut related = vec![(innermost, label)];
+            if let Some((open, close)) = misindented_block(&root, self.src) {
+                related.push((open, "this block probably lacks its \"}\"".to_owned()));
+                related.push((close, "this \"}\" is indented for an outer block".to_owned()));
             }
+            self.errors.push(SyntaxError {
+                span: Span::at(eof),
+                message: "unexpected end of file, expecting \"}\"".to_owned(),
+                related,
+            });
         }
-        let root = self.stack.pop().map(|f| f.nodes).unwrap_or_default();
-        File {
-            nodes: root,
-            errors: self.errors,
+        File { nodes: root, errors: self.errors }
+    }
+}
+
+/// The indentation (in columns) of the line holding `offset`.
+fn indentation(src: &str, offset: u32) -> usize {
+    let start = src[..offset as usize].rfind('\n').map_or(0, |i| i + 1);
+    src[start..].bytes().take_while(|b| *b == b' ' || *b == b'\t').count()
+}
+
+/// For a file with an unclosed block: the first block (in source order)
+/// whose `}` is indented differently from the line that opened it, when the
+/// `}` starts its line. That `}` most likely belongs to an outer block.
+fn misindented_block(nodes: &[Node], src: &str) -> Option<(Span, Span)> {
+    for node in nodes {
+        let Node::Directive(d) = node else { continue };
+        let Some(block) = d.block() else { continue };
+        if let Some(found) = misindented_block(&block.nodes, src) {
+            return Some(found);
+        }
+        let Some(close) = block.close else { continue };
+        let close_starts_line = src[..close.start as usize].rsplit('\n').next().is_some_and(|l| l.trim().is_empty());
+        if close_starts_line && indentation(src, close.start) != indentation(src, d.name_part().span.start) {
+            return Some((block.open, close));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unclosed_inner_block_is_located_by_indentation() {
+        let src = "http {\n    server {\n        location / {\n            return 204;\n    }\n}\n";
+        let file = parse(src);
+        let error = &file.errors[0];
+        assert_eq!(error.message, "unexpected end of file, expecting \"}\"");
+        let labels: Vec<&str> = error.related.iter().map(|(s, _)| s.text(src)).collect();
+        assert_eq!(labels, ["{", "{", "}"], "{:?}", error.related);
+        // the location's `{` is the one blamed
+        assert_eq!(error.related[1].0.start as usize, src.find("/ {").unwrap() + 2);
+    }
+
+    #[test]
+    fn data_blocks_reject_braces_but_keep_structure() {
+        let src = "map $a $b {\n    ~x{2} 1;\n}\nserver {}\n";
+        let file = parse(src);
+        assert_eq!(file.errors.len(), 1);
+        assert_eq!(file.directives().count(), 2);
+        let mut out = String::new();
+        file.write_source(src, &mut out);
+        assert_eq!(out, src);
+    }
+
+    #[test]
+    fn unterminated_string_inside_a_block_keeps_everything() {
+        let src = "http {\n  server {\n    return 200 \"oops;\n  }\n}\n";
+        let file = parse(src);
+        assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
+        assert_eq!(file.directives().count(), 1);
+        let mut out = String::new();
+        file.write_source(src, &mut out);
+        assert_eq!(out, src);
+    }
+
+    #[test]
+    fn every_input_round_trips() {
+        for src in [
+            "",
+            "}",
+            "{",
+            ";",
+            "a",
+            "a \"b",
+            "a 'b\\' c;",
+            "x {{{ }",
+            "# c",
+            "a{b}c;d",
+            "set_by_lua_block $x { {",
+            "\"q\"x;",
+            "a \\",
+        ] {
+            let mut out = String::new();
+            parse(src).write_source(src, &mut out);
+            assert_eq!(out, src, "{src:?}");
         }
     }
 }

@@ -73,11 +73,15 @@ pub enum PartKind {
     Unterminated,
     Whitespace,
     Comment,
+    /// A `{` nginx rejects inside a statement (in `map`, `types`…); not an
+    /// argument. The matching error is in [`File::errors`].
+    Stray,
 }
 
 impl PartKind {
+    /// Not an argument: whitespace, comments, stray braces.
     pub fn is_trivia(self) -> bool {
-        matches!(self, PartKind::Whitespace | PartKind::Comment)
+        matches!(self, PartKind::Whitespace | PartKind::Comment | PartKind::Stray)
     }
 }
 
@@ -87,17 +91,14 @@ pub struct SyntaxError {
     /// Where nginx would report it.
     pub span: Span,
     pub message: String,
-    /// A second place that explains the error (the unclosed `{`, the opening
-    /// quote), with its label.
-    pub related: Option<(Span, String)>,
+    /// Other places that explain the error (the unclosed `{`, the opening
+    /// quote), with their labels.
+    pub related: Vec<(Span, String)>,
 }
 
 impl Part {
     pub fn is_quoted(self) -> bool {
-        matches!(
-            self.kind,
-            PartKind::DoubleQuoted | PartKind::SingleQuoted | PartKind::Unterminated
-        )
+        matches!(self.kind, PartKind::DoubleQuoted | PartKind::SingleQuoted | PartKind::Unterminated)
     }
 
     /// The raw text, quotes and escapes included.
@@ -111,9 +112,7 @@ impl Part {
     pub fn value(self, src: &str) -> Cow<'_, str> {
         let raw = self.raw(src);
         let inner = match self.kind {
-            PartKind::DoubleQuoted | PartKind::SingleQuoted => {
-                raw.get(1..raw.len().saturating_sub(1)).unwrap_or("")
-            }
+            PartKind::DoubleQuoted | PartKind::SingleQuoted => raw.get(1..raw.len().saturating_sub(1)).unwrap_or(""),
             PartKind::Unterminated => raw.get(1..).unwrap_or(""),
             _ => raw,
         };
@@ -155,10 +154,7 @@ impl Directive {
 
     /// The arguments (no trivia), in order.
     pub fn args(&self) -> impl DoubleEndedIterator<Item = Part> + '_ {
-        self.parts[1..]
-            .iter()
-            .copied()
-            .filter(|p| !p.kind.is_trivia())
+        self.parts[1..].iter().copied().filter(|p| !p.kind.is_trivia())
     }
 
     pub fn arg_count(&self) -> usize {
@@ -167,21 +163,13 @@ impl Directive {
 
     /// The comments written between the name and the terminator.
     pub fn comments(&self) -> impl Iterator<Item = Span> + '_ {
-        self.parts
-            .iter()
-            .filter(|p| p.kind == PartKind::Comment)
-            .map(|p| p.span)
+        self.parts.iter().filter(|p| p.kind == PartKind::Comment).map(|p| p.span)
     }
 
     /// From the name to the end of the last argument.
     pub fn head_span(&self) -> Span {
         let first = self.parts[0].span;
-        let last = self
-            .parts
-            .iter()
-            .rev()
-            .find(|p| !p.kind.is_trivia())
-            .map_or(first, |p| p.span);
+        let last = self.parts.iter().rev().find(|p| !p.kind.is_trivia()).map_or(first, |p| p.span);
         first.cover(last)
     }
 
@@ -190,10 +178,7 @@ impl Directive {
         let head = self.head_span();
         match &self.end {
             End::Semicolon(s) | End::Lua { span: s, .. } => head.cover(*s),
-            End::Block(b) => head
-                .cover(b.close.unwrap_or(b.open))
-                .cover(b.open)
-                .cover(b.last_span().unwrap_or(b.open)),
+            End::Block(b) => head.cover(b.close.unwrap_or(b.open)).cover(b.open).cover(b.last_span().unwrap_or(b.open)),
             End::Missing => head,
         }
     }

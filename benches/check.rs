@@ -1,0 +1,86 @@
+//! The whole `hoplint::check` pipeline (discover, classify, parse, includes,
+//! rules) on the generated 17 MB nginx.conf written to disk, and on the
+//! shared corpus directory.
+//!
+//! `cargo bench --bench check`; see BENCHMARKS.md. With
+//! `HOPLINT_BENCH_WRITE_ONLY=1` it only writes `target/bench-big/nginx.conf`,
+//! prints its path and exits (benches/compare.sh uses this).
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{Criterion, SamplingMode, Throughput};
+use hoplint::check::ConfigChoice;
+use hoplint::{CheckOptions, check};
+
+#[path = "gen_big.rs"]
+mod gen_big;
+
+fn options(path: PathBuf) -> CheckOptions {
+    CheckOptions {
+        paths: vec![path],
+        nginx_version: Some("1.24".into()),
+        config: ConfigChoice::None,
+        ..CheckOptions::default()
+    }
+}
+
+fn check_big(c: &mut Criterion, path: &Path, len: usize) {
+    let opts = options(path.to_path_buf());
+    let report = check(&opts);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.files_parsed, 1);
+    println!("check/big_17mb: {} bytes, {} diagnostics", len, report.diagnostics.len());
+    drop(report);
+
+    let mut group = c.benchmark_group("check");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(15))
+        .throughput(Throughput::Bytes(u64::try_from(len).expect("fits")));
+    group.bench_function("big_17mb", |b| b.iter(|| check(black_box(&opts))));
+    group.finish();
+}
+
+fn check_corpus(c: &mut Criterion) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !dir.is_dir() {
+        println!("check/corpus: skipped, {} is absent", dir.display());
+        return;
+    }
+    let opts = options(dir);
+    let report = check(&opts);
+    println!(
+        "check/corpus: {} files read, {} nginx files parsed, {} diagnostics, {} run errors",
+        report.files.len(),
+        report.files_parsed,
+        report.diagnostics.len(),
+        report.errors.len()
+    );
+    drop(report);
+
+    let mut group = c.benchmark_group("check");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("corpus", |b| b.iter(|| check(black_box(&opts))));
+    group.finish();
+}
+
+fn main() {
+    let (path, src) = gen_big::write_big_config();
+    if std::env::var_os("HOPLINT_BENCH_WRITE_ONLY").is_some() {
+        println!("{}", path.display());
+        return;
+    }
+    let mut c = Criterion::default().configure_from_args();
+    check_big(&mut c, &path, src.len());
+    drop(src);
+    check_corpus(&mut c);
+    c.final_summary();
+}

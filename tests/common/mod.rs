@@ -1,0 +1,59 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// `../shared` beside the repository, if present.
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared");
+    dir.is_dir().then_some(dir)
+}
+
+/// Whether missing external inputs must fail the test (CI sets it).
+pub fn tools_required() -> bool {
+    std::env::var("HOPLINT_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
+}
+
+/// Skips (with a printed notice) or fails when `what` is unavailable.
+pub fn skip_or_fail(what: &str) {
+    assert!(!tools_required(), "{what} is required (HOPLINT_REQUIRE_TOOLS=1) but missing");
+    println!("skipping: {what} not available");
+}
+
+/// The real nginx binary, if installed.
+pub fn nginx_binary() -> Option<PathBuf> {
+    let candidates = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("nginx")).collect::<Vec<_>>())
+        .unwrap_or_default();
+    candidates.into_iter().chain([PathBuf::from("/usr/sbin/nginx")]).find(|p| p.is_file())
+}
+
+/// Runs `hoplint` with `args` in `dir`; returns (exit code, stdout, stderr).
+pub fn hoplint(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = assert_cmd::Command::cargo_bin("hoplint")
+        .expect("binary builds")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("hoplint runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Parses hoplint's JSON output.
+pub fn json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{stdout}"))
+}
+
+/// `(code, line)` of every diagnostic in a JSON report.
+pub fn codes_and_lines(report: &serde_json::Value) -> Vec<(String, u64)> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap_or_default().to_owned(), d["line"].as_u64().unwrap_or_default()))
+        .collect()
+}
