@@ -2,9 +2,7 @@
 //! rules) on the generated 17 MB nginx.conf written to disk, and on the
 //! shared corpus directory.
 //!
-//! `cargo bench --bench check`; see BENCHMARKS.md. With
-//! `HOPLINT_BENCH_WRITE_ONLY=1` it only writes `target/bench-big/nginx.conf`,
-//! prints its path and exits (benches/compare.sh uses this).
+//! `cargo bench --bench check`; see BENCHMARKS.md.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -74,10 +72,6 @@ fn check_corpus(c: &mut Criterion) {
 
 fn main() {
     let (path, src) = gen_big::write_big_config();
-    if std::env::var_os("HOPLINT_BENCH_WRITE_ONLY").is_some() {
-        println!("{}", path.display());
-        return;
-    }
     let mut c = Criterion::default().configure_from_args();
     check_big(&mut c, &path, src.len());
     drop(src);

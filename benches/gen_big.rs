@@ -9,8 +9,11 @@
 //! 20,000 servers give about 17 MB.
 //!
 //! Shared by the bench targets with `#[path = "gen_big.rs"] mod gen_big;`.
+//! It is also a bench target of its own (`harness = false`):
+//! `cargo bench --bench gen_big` writes `target/bench-big/nginx.conf` and
+//! prints its path, for `benches/compare.sh`.
 
-// Each bench target uses a different subset of this module.
+// Each target that includes this file uses a different subset of it.
 #![allow(dead_code)]
 
 use std::fmt::{self, Write as _};
@@ -46,6 +49,12 @@ pub fn write_big_config() -> (PathBuf, String) {
         std::fs::write(&path, &src).expect("write target/bench-big/nginx.conf");
     }
     (path, src)
+}
+
+/// `cargo bench --bench gen_big`: writes the standard big input to disk.
+fn main() {
+    let (path, src) = write_big_config();
+    println!("{} ({} bytes)", path.display(), src.len());
 }
 
 /// Listening port of site `n`: 1,000 ports (10000–10999), 20 sites each for
@@ -209,7 +218,7 @@ fn write_server(out: &mut String, n: usize) -> fmt::Result {
 "
         )?;
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         write!(
             out,
             r"

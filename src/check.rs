@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::knowledge::{self, Version, nginx_directives, version};
+use crate::knowledge::{self, nginx_directives, version};
 use crate::model::nginx::{self as nginx_model, Loader, Modules};
 use crate::project::{Note, Project, ResolvedVersion, VersionSource};
 use crate::rules::Selection;
@@ -67,12 +67,9 @@ impl Report {
     /// 0 clean, 1 findings at or above `fail_on`, 2 run errors (RULES.md).
     pub fn exit_code(&self, exit_zero: bool) -> u8 {
         if !self.errors.is_empty() {
-            2
-        } else if !exit_zero && self.diagnostics.iter().any(|d| d.severity >= self.fail_on) {
-            1
-        } else {
-            0
+            return 2;
         }
+        u8::from(!exit_zero && self.diagnostics.iter().any(|d| d.severity >= self.fail_on))
     }
 }
 
@@ -85,18 +82,16 @@ pub fn check(options: &CheckOptions) -> Report {
         .cloned()
         .or_else(|| options.stdin.as_ref().map(|(p, _)| p.clone()))
         .unwrap_or_else(|| PathBuf::from("."));
-    let loaded = match load_config(&options.config, &first) {
+    let config_file = match load_config(&options.config, &first) {
         Ok(loaded) => loaded,
         Err(err) => {
-            report.errors.push(RunError {
-                file: Some(err.path.clone()),
-                message: format!("invalid configuration{}: {}", err.location, err.message),
-            });
+            report.errors.push(RunError { file: Some(err.path.clone()), message: err.to_string() });
             return report;
         }
     };
-    let config = &loaded.config;
-    let config_path = loaded.path.as_ref().map(|p| crate::source::display_path(&crate::source::relative_to_cwd(p)));
+    let config = &config_file.config;
+    let config_path =
+        config_file.path.as_ref().map(|p| crate::source::display_path(&crate::source::relative_to_cwd(p)));
     report.fail_on = options.fail_on.or(config.lint.fail_on).unwrap_or(Severity::Warning);
 
     let selection = Selection {
@@ -128,7 +123,7 @@ pub fn check(options: &CheckOptions) -> Report {
         return report;
     }
 
-    let root = crate::project::find_root(&first, loaded.path.as_deref());
+    let root = crate::project::find_root(&first, config_file.path.as_deref());
     let max_size = options.max_file_size.unwrap_or(discover::DEFAULT_MAX_FILE_SIZE);
     let (found, path_errors) = discover::discover(&options.paths, max_size);
     for err in path_errors {
@@ -149,12 +144,9 @@ pub fn check(options: &CheckOptions) -> Report {
         let file = SourceFile::new(path, bytes);
         images.extend(image_references(&file.path, &file.text));
         let kind = forced_kind(&forced, &file.path).or_else(|| classify::classify(&file.path, &file.text));
-        match kind {
-            Some(Kind::Nginx) => {
-                nginx_files.push(FileId(index(files.len())));
-                files.push(file);
-            }
-            None => {}
+        if kind == Some(Kind::Nginx) {
+            nginx_files.push(FileId(index(files.len())));
+            files.push(file);
         }
     }
 
@@ -170,8 +162,8 @@ pub fn check(options: &CheckOptions) -> Report {
             }),
         }
     }
-    let image_refs: Vec<&str> = images.iter().map(String::as_str).collect();
-    modules.enabled.extend(nginx_model::modules_from_images(&image_refs));
+    let image_names: Vec<&str> = images.iter().map(String::as_str).collect();
+    modules.enabled.extend(nginx_model::modules_from_images(&image_names));
 
     let nginx = {
         let mut loader = Loader::new(&mut files, &root, max_size);
@@ -215,17 +207,16 @@ fn resolve_nginx_version(
             .get("nginx")
             .map(|v| (v.clone(), VersionSource::Config(config_path.unwrap_or(settings::FILE_NAME).to_owned())))
     });
-    match declared {
-        Some((written, source)) => {
-            let version = version::resolve(&written, known).map_err(|e| format!("invalid nginx version: {e}"))?;
-            Ok(ResolvedVersion { version, written, source })
-        }
-        None => {
-            let version: Version = knowledge::nginx_newest_stable();
-            let (major, minor) = knowledge::NGINX_NEWEST_STABLE;
-            Ok(ResolvedVersion { version, written: format!("{major}.{minor}"), source: VersionSource::Assumed })
-        }
-    }
+    let Some((written, source)) = declared else {
+        let (major, minor) = knowledge::NGINX_NEWEST_STABLE;
+        return Ok(ResolvedVersion {
+            version: knowledge::nginx_newest_stable(),
+            written: format!("{major}.{minor}"),
+            source: VersionSource::Assumed,
+        });
+    };
+    let version = version::resolve(&written, known).map_err(|e| format!("invalid nginx version: {e}"))?;
+    Ok(ResolvedVersion { version, written, source })
 }
 
 fn module_from_config(name: &str) -> Option<nginx_directives::LoadedModule> {
@@ -266,6 +257,7 @@ fn forced_kind(forced: &ForcedKinds, path: &Path) -> Option<Kind> {
 
 /// Container images a Dockerfile (`FROM`) or compose file (`image:`) names,
 /// so that image-bundled nginx modules are known.
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // the name is lowercased first
 fn image_references(path: &Path, text: &str) -> Vec<String> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
     let dockerfile = name.starts_with("dockerfile") || name.ends_with(".dockerfile") || name == "containerfile";
@@ -273,14 +265,13 @@ fn image_references(path: &Path, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines() {
         let line = line.trim();
-        if dockerfile && line.len() > 5 && line[..5].eq_ignore_ascii_case("FROM ") {
-            if let Some(image) = line[5..].split_whitespace().find(|w| !w.starts_with("--")) {
+        let from = line.get(..5).filter(|w| w.eq_ignore_ascii_case("FROM ")).and_then(|_| line.get(5..));
+        if dockerfile && let Some(rest) = from {
+            if let Some(image) = rest.split_whitespace().find(|w| !w.starts_with("--")) {
                 out.push(image.to_owned());
             }
-        } else if compose {
-            if let Some(image) = line.strip_prefix("image:") {
-                out.push(image.trim().trim_matches(['"', '\'']).to_owned());
-            }
+        } else if compose && let Some(image) = line.strip_prefix("image:") {
+            out.push(image.trim().trim_matches(['"', '\'']).to_owned());
         }
     }
     out

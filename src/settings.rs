@@ -38,6 +38,7 @@ pub struct ConfigFile {
     #[serde(default)]
     pub lint: LintSection,
     /// Glob → kind, for files whose names do not tell.
+    #[allow(clippy::zero_sized_map_values)] // `Kind` gains a variant per format
     #[serde(default)]
     pub files: BTreeMap<String, Kind>,
 }
@@ -89,7 +90,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 
 /// Reads and validates a configuration file.
 pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
-    let display = crate::source::display_path(path);
+    let display = crate::source::display_path(&crate::source::relative_to_cwd(path));
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
         path: display.clone(),
         location: String::new(),

@@ -19,7 +19,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// The candidate closest to `word` within a distance of a third of its
 /// length (rounded up), if exactly one is closest.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() + 2) / 3;
+    let limit = word.chars().count().div_ceil(3);
     let mut best: Option<(usize, &str)> = None;
     let mut tie = false;
     for candidate in candidates {

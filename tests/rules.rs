@@ -67,7 +67,8 @@ fn fixes_are_offered_where_declared() {
     assert_eq!(ng003["message"], "Remove the first `keepalive_timeout 58s;`");
     let edit = &ng003["edits"][0];
     let text = std::fs::read_to_string(dir.join("NG003/fire_identical_fixable.conf")).unwrap();
-    let removed = &text[edit["start"].as_u64().unwrap() as usize..edit["end"].as_u64().unwrap() as usize];
+    let offset = |key: &str| usize::try_from(edit[key].as_u64().unwrap()).unwrap();
+    let removed = &text[offset("start")..offset("end")];
     assert_eq!(removed, "    keepalive_timeout 58s;\n");
     assert!(fix_of("NG003", "fire_different_values.conf").is_null(), "different values: no fix");
     let ng006 = fix_of("NG006", "fire_doubled_unit.conf");

@@ -55,17 +55,8 @@ fn print(report: &Report, args: &CheckArgs) {
     let body = match args.format {
         OutputFormat::Json => report::json::render(report),
         OutputFormat::Concise => report::concise::render(report),
-        OutputFormat::Text if args.quiet => {
-            let mut text = report::text::render(report, color);
-            // -q: diagnostics only, no summary line.
-            if let Some(i) = text.trim_end().rfind('\n').map(|i| i + 1).or(Some(0)) {
-                if text[i..].starts_with("Found ") || text[i..].starts_with("All checks passed") {
-                    text.truncate(i);
-                }
-            }
-            text
-        }
-        OutputFormat::Text => report::text::render(report, color),
+        OutputFormat::Text if args.quiet => report::text::render(report, color),
+        OutputFormat::Text => report::text::render(report, color) + &report::text::summary(report),
     };
     let _ = stdout.lock().write_all(body.as_bytes());
     if args.format != OutputFormat::Json {

@@ -284,8 +284,8 @@ pub fn all() -> &'static [DirectiveRow] {
 
 /// The `./configure` flags of the official nginx.org packages and Docker
 /// image (`nginx -V` of nginx:1.25+; `--with-http_v3_module` since 1.25.0).
-/// Modules shipped there only as loadable packages (geoip, image_filter, perl,
-/// xslt, njs) are not listed: they need `load_module`.
+/// Modules shipped there only as loadable packages (geoip, `image_filter`,
+/// perl, xslt, njs) are not listed: they need `load_module`.
 pub fn in_official_build(flag: &str, v: Version) -> bool {
     const FLAGS: &[&str] = &[
         "--with-compat",

@@ -156,12 +156,7 @@ impl<'a> Loader<'a> {
 
 /// Paths are compared absolute and lexically normalized.
 fn key(path: &Path) -> PathBuf {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
-    };
-    include::normalize(&absolute)
+    include::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// Builds the model from the nginx files among `loader.files` (`nginx_files`),
@@ -213,10 +208,10 @@ pub fn build(loader: &mut Loader<'_>, nginx_files: &[FileId], version: Version) 
 fn include_patterns(tree: &syntax::File, text: &str) -> Vec<(Span, String)> {
     let mut out = Vec::new();
     tree.walk(&mut |d, _| {
-        if d.name(text) == "include" {
-            if let Some(arg) = d.args().next() {
-                out.push((d.span(), arg.value(text).into_owned()));
-            }
+        if d.name(text) == "include"
+            && let Some(arg) = d.args().next()
+        {
+            out.push((d.span(), arg.value(text).into_owned()));
         }
     });
     out
@@ -281,7 +276,7 @@ impl Builder {
         let base = fragment_base(&key(&loader.files[file.0 as usize].path));
         visited.insert(file);
         let mut chain = vec![file];
-        self.visit(config, context, Origin::Unincluded, base, loader, visited, &mut chain);
+        self.visit(config, context, Origin::Unincluded, &base, loader, visited, &mut chain);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -290,36 +285,34 @@ impl Builder {
         config: usize,
         context: Ctx,
         origin: Origin,
-        base: PathBuf,
+        base: &Path,
         loader: &mut Loader<'_>,
         visited: &mut HashSet<FileId>,
         chain: &mut Vec<FileId>,
     ) {
         let file = self.model.configs[config].file;
-        self.model.units.push(Unit { config, context, origin, base: base.clone() });
+        self.model.units.push(Unit { config, context, origin, base: base.to_path_buf() });
         // Collect include sites with their contexts first (the walk borrows the tree).
         let mut sites: Vec<(Span, String, Ctx, u32)> = Vec::new();
         {
             let text = &loader.files[file.0 as usize].text;
             let tree = &self.model.configs[config].tree;
             walk_with_context(tree, text, context, &mut |d, ctx, parents| {
-                if matches!(d.name(text).as_ref(), "load_module") {
-                    if let Some(module) =
-                        d.args().next().and_then(|a| nginx_directives::loadable_module(&a.value(text)))
-                    {
-                        self.model.loaded_modules.insert(module);
-                    }
+                let name = d.name(text);
+                let Some(arg) = d.args().next() else { return };
+                if name == "load_module"
+                    && let Some(module) = nginx_directives::loadable_module(&arg.value(text))
+                {
+                    self.model.loaded_modules.insert(module);
                 }
-                if d.name(text) == "include" {
-                    if let Some(arg) = d.args().next() {
-                        let block = parents.last().and_then(|p| p.block()).map_or(FILE_LEVEL, |b| b.open.start);
-                        sites.push((d.span(), arg.value(text).into_owned(), ctx, block));
-                    }
+                if name == "include" {
+                    let block = parents.last().and_then(|p| p.block()).map_or(FILE_LEVEL, |b| b.open.start);
+                    sites.push((d.span(), arg.value(text).into_owned(), ctx, block));
                 }
             });
         }
         for (directive, pattern, ctx, block) in sites {
-            let (targets, problem) = self.resolve(&pattern, &base, loader, chain);
+            let (targets, problem) = resolve(&pattern, base, loader, chain);
             let unresolved = matches!(
                 problem,
                 Some(IncludeProblem::Missing { .. } | IncludeProblem::Outside | IncludeProblem::Unreadable { .. })
@@ -332,56 +325,56 @@ impl Builder {
                     let child = self.config_index(*target, loader);
                     chain.push(*target);
                     let origin = Origin::IncludedBy { file, directive };
-                    self.visit(child, ctx, origin, base.clone(), loader, visited, chain);
+                    self.visit(child, ctx, origin, base, loader, visited, chain);
                     chain.pop();
                 }
             }
             self.model.includes.push(Include { file, directive, pattern, targets, problem });
         }
     }
+}
 
-    fn resolve(
-        &mut self,
-        pattern: &str,
-        base: &Path,
-        loader: &mut Loader<'_>,
-        chain: &[FileId],
-    ) -> (Vec<FileId>, Option<IncludeProblem>) {
-        let stock = include::is_stock_file(pattern);
-        let path = match include::target(pattern, base, loader.root) {
-            include::Target::Inside(path) => path,
-            include::Target::Outside(_) if stock => return (Vec::new(), None),
-            include::Target::Outside(_) => return (Vec::new(), Some(IncludeProblem::Outside)),
-        };
-        let paths = if include::is_glob(pattern) {
-            include::expand_glob(&path)
-        } else if path.is_file() {
-            vec![path.clone()]
-        } else if stock {
-            return (Vec::new(), None);
-        } else {
-            return (Vec::new(), Some(IncludeProblem::Missing { path }));
-        };
-        if chain.len() > MAX_INCLUDE_DEPTH {
-            return (Vec::new(), Some(IncludeProblem::TooDeep));
-        }
-        let mut targets = Vec::new();
-        for p in paths {
-            match loader.load(&p) {
-                Ok(id) if chain.contains(&id) => {
-                    let start = chain.iter().position(|f| *f == id).unwrap_or(0);
-                    let mut cycle = chain[start..].to_vec();
-                    cycle.push(id);
-                    return (targets, Some(IncludeProblem::Cycle { chain: cycle }));
-                }
-                Ok(id) => targets.push(id),
-                Err(reason) => {
-                    return (targets, Some(IncludeProblem::Unreadable { path: p, reason }));
-                }
+/// Resolves one include against `base`; reads the targets through `loader`.
+fn resolve(
+    pattern: &str,
+    base: &Path,
+    loader: &mut Loader<'_>,
+    chain: &[FileId],
+) -> (Vec<FileId>, Option<IncludeProblem>) {
+    let stock = include::is_stock_file(pattern);
+    let path = match include::target(pattern, base, loader.root) {
+        include::Target::Inside(path) => path,
+        include::Target::Outside(_) if stock => return (Vec::new(), None),
+        include::Target::Outside(_) => return (Vec::new(), Some(IncludeProblem::Outside)),
+    };
+    let paths = if include::is_glob(pattern) {
+        include::expand_glob(&path)
+    } else if path.is_file() {
+        vec![path.clone()]
+    } else if stock {
+        return (Vec::new(), None);
+    } else {
+        return (Vec::new(), Some(IncludeProblem::Missing { path }));
+    };
+    if chain.len() > MAX_INCLUDE_DEPTH {
+        return (Vec::new(), Some(IncludeProblem::TooDeep));
+    }
+    let mut targets = Vec::new();
+    for p in paths {
+        match loader.load(&p) {
+            Ok(id) if chain.contains(&id) => {
+                let start = chain.iter().position(|f| *f == id).unwrap_or(0);
+                let mut cycle = chain[start..].to_vec();
+                cycle.push(id);
+                return (targets, Some(IncludeProblem::Cycle { chain: cycle }));
+            }
+            Ok(id) => targets.push(id),
+            Err(reason) => {
+                return (targets, Some(IncludeProblem::Unreadable { path: p, reason }));
             }
         }
-        (targets, None)
     }
+    (targets, None)
 }
 
 /// The context a directive written in `ctx` opens for its block.
@@ -422,10 +415,14 @@ pub fn walk_with_context<'t>(
     });
 }
 
-/// The innermost context that accepts every top-level directive of a file
-/// (RULES.md: `server`/`upstream`/`map` → http, `location` → server).
+/// The context a file's first line is read in, implied by its content
+/// (RULES.md "Scope of rules", nginx fragments). Top-level blocks mark the
+/// context: `http`/`events`/`stream`/`mail` → main; `server`/`upstream`/`map`
+/// → http (or stream, when only stream accepts their contents); `location`
+/// → server. Without a marker: the innermost context that accepts every
+/// top-level directive; if none does, context checks are skipped.
 pub fn implied_context(tree: &syntax::File, text: &str, version: Version) -> Ctx {
-    const CANDIDATES: [Context; 9] = [
+    const INNERMOST_FIRST: [Context; 9] = [
         Context::Location,
         Context::Upstream,
         Context::Server,
@@ -437,38 +434,53 @@ pub fn implied_context(tree: &syntax::File, text: &str, version: Version) -> Ctx
         Context::Main,
     ];
     let top: Vec<&Directive> = tree.directives().collect();
-    let has_top_location = top.iter().any(|d| d.name(text) == "location");
-    let mut any_known = false;
-    let fits = |context: Context, any_known: &mut bool| {
-        top.iter().all(|d| {
-            let name = d.name(text);
-            let rows = nginx_directives::lookup(&name);
-            if rows.is_empty() || name == "include" {
-                return true;
-            }
-            *any_known = true;
-            let has_block = d.block().is_some() || matches!(d.end, syntax::End::Lua { .. });
-            rows.iter().any(|r| {
-                let shape = r.shape_at(version);
-                (r.first.is_none() || r.exists_in(version))
-                    && shape.contexts.contains(context)
-                    && shape.args.block == has_block
-            })
-        })
-    };
-    for context in CANDIDATES {
-        if context == Context::Location && has_top_location {
-            continue;
-        }
-        if fits(context, &mut any_known) {
-            return if any_known || top.is_empty() { Ctx::Known(context) } else { Ctx::Known(Context::Main) };
-        }
+    let has_block = |name: &str| top.iter().any(|d| d.block().is_some() && d.name(text) == name);
+    // Children count only to tell an http fragment from a stream one.
+    let fits = |context: Context, depth: usize| top.iter().all(|d| fits_in(d, context, text, version, depth));
+    if ["http", "events", "stream", "mail"].iter().any(|n| has_block(n)) {
+        return Ctx::Known(Context::Main);
     }
-    Ctx::Open
+    if ["server", "upstream", "map"].iter().any(|n| has_block(n)) {
+        let stream = !fits(Context::Http, 2) && fits(Context::Stream, 2);
+        let context = if stream { Context::Stream } else { Context::Http };
+        return Ctx::Known(context);
+    }
+    if has_block("location") {
+        return Ctx::Known(Context::Server);
+    }
+    let any_known =
+        top.iter().any(|d| d.name(text) != "include" && !nginx_directives::lookup(&d.name(text)).is_empty());
+    if !any_known {
+        return Ctx::Known(Context::Main);
+    }
+    INNERMOST_FIRST.into_iter().find(|c| fits(*c, 0)).map_or(Ctx::Open, Ctx::Known)
 }
 
-/// Third-party modules implied by the images that run the configs: OpenResty
-/// images bundle lua-nginx-module and headers-more (RULES.md NG002).
+/// Whether `d` may stand in `context` (unknown names and includes fit
+/// anywhere); for structural blocks, `depth` more levels of children are
+/// checked in the context the block opens.
+fn fits_in(d: &Directive, context: Context, text: &str, version: Version, depth: usize) -> bool {
+    let name = d.name(text);
+    let rows = nginx_directives::lookup(&name);
+    if rows.is_empty() || name == "include" {
+        return true;
+    }
+    let has_block = d.block().is_some() || matches!(d.end, syntax::End::Lua { .. });
+    let allowed = rows.iter().any(|r| {
+        let shape = r.shape_at(version);
+        r.exists_in(version) && shape.contexts.contains(context) && shape.args.block == has_block
+    });
+    if !allowed || depth == 0 {
+        return allowed;
+    }
+    match (context.child(&name), d.block()) {
+        (Some(child), Some(block)) => block.directives().all(|c| fits_in(c, child, text, version, depth - 1)),
+        _ => true,
+    }
+}
+
+/// Third-party modules implied by the images that run the configs:
+/// `OpenResty` images bundle lua-nginx-module and headers-more (RULES.md NG002).
 pub fn modules_from_images(images: &[&str]) -> Vec<LoadedModule> {
     if images.iter().any(|i| i.starts_with("openresty/")) {
         vec![LoadedModule::ThirdParty(ThirdParty::Lua), LoadedModule::ThirdParty(ThirdParty::HeadersMore)]

@@ -1,7 +1,7 @@
 //! Human output: miette's graphical report, with a second file's labels as a
 //! related diagnostic carrying its own source.
 
-use std::fmt;
+use std::fmt::{self, Write};
 use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
@@ -82,7 +82,7 @@ fn primary_label(span: Span, text: &str) -> Option<String> {
     }
 }
 
-/// Renders every diagnostic and a summary line.
+/// Renders every diagnostic (the summary line is [`summary`]).
 pub fn render(report: &Report, color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
@@ -94,15 +94,10 @@ pub fn render(report: &Report, color: bool) -> String {
         let rendered = to_rendered(d, report, &named);
         if handler.render_report(&mut out, &rendered).is_err() {
             let (line, column, _, _) = super::position(report, d);
-            out.push_str(&format!(
-                "{}:{line}:{column}: {} {}\n",
-                report.file(d.file).display_path(),
-                d.rule.code,
-                d.message
-            ));
+            let _ =
+                writeln!(out, "{}:{line}:{column}: {} {}", report.file(d.file).display_path(), d.rule.code, d.message);
         }
     }
-    out.push_str(&summary(report));
     out
 }
 

@@ -25,6 +25,7 @@ const NGINX_DIRS: &[&str] = &["sites-enabled", "sites-available", "snippets", "c
 
 /// Whether a file found in a directory walk may hold a format hoplint reads
 /// (decided by name only, so unrelated files are never read).
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // the name is lowercased first
 pub fn is_candidate(path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
     let in_nginx_dir =
@@ -43,6 +44,7 @@ pub fn is_candidate(path: &Path) -> bool {
 /// or, for other `.conf` files, by content: most of its directives must be
 /// nginx directives. A file named on the command line is sniffed whatever
 /// its name.
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // the name is lowercased first
 pub fn classify(path: &Path, text: &str) -> Option<Kind> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
     let strong_name = name.starts_with("nginx") && (name.contains(".conf") || !name.contains('.'))
@@ -54,30 +56,31 @@ pub fn classify(path: &Path, text: &str) -> Option<Kind> {
     None
 }
 
-/// Content sniffing: at least one directive, and at least 60 % of the
-/// directive names (blocks included, custom-block bodies excluded) are known
-/// nginx directives, and nothing looks like INI or Apache syntax.
+/// Content sniffing: at least one directive, nothing that looks like INI or
+/// Apache syntax, and either half of the directive names (custom-block
+/// bodies excluded) are nginx directives or the file has one of nginx's
+/// structural blocks (`http`, `server`, `location`, `upstream`, `events`).
 pub fn looks_like_nginx(text: &str) -> bool {
     let first_line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'));
     if first_line.is_some_and(|l| l.starts_with('[') || l.starts_with('<')) {
         return false;
     }
     let tree = nginx::parse(text);
-    let (mut known, mut total) = (0usize, 0usize);
+    let (mut known, mut total, mut structural) = (0usize, 0usize, false);
     tree.walk(&mut |directive, parents| {
-        let in_custom = parents.iter().any(|p| {
-            let name = p.name(text);
-            nginx_directives::lookup(&name).iter().any(|r| r.block_body != nginx_directives::BlockBody::Directives)
-        });
+        let in_custom = parents.iter().any(|p| nginx::DATA_BLOCKS.contains(&p.name(text).as_ref()));
         if in_custom || total > 200 {
             return;
         }
         total += 1;
-        if !nginx_directives::lookup(&directive.name(text)).is_empty() {
+        let name = directive.name(text);
+        if !nginx_directives::lookup(&name).is_empty() {
             known += 1;
+            structural |= directive.block().is_some()
+                && matches!(name.as_ref(), "http" | "server" | "location" | "upstream" | "events");
         }
     });
-    total > 0 && known * 10 >= total * 6
+    total > 0 && (known * 2 >= total || structural)
 }
 
 #[cfg(test)]

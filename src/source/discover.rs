@@ -90,12 +90,12 @@ fn unreadable_from(err: &ignore::Error, root: &Path) -> Unreadable {
         }
     }
     let path = path_of(err).unwrap_or_else(|| root.to_path_buf());
-    let mut reason = reason_of(err);
-    if reason.contains("No such file or directory")
-        || path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) && !path.exists()
-    {
-        reason = "dangling symbolic link: its target does not exist".to_owned();
-    }
+    let dangling = path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) && !path.exists();
+    let reason = if dangling || reason_of(err).contains("No such file or directory") {
+        "dangling symbolic link: its target does not exist".to_owned()
+    } else {
+        reason_of(err)
+    };
     Unreadable { path, reason }
 }
 

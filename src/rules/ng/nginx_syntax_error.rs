@@ -45,8 +45,7 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
             let previous_end = directive
                 .parts
                 .iter()
-                .filter(|p| !p.kind.is_trivia() && p.span.end <= next.span.start)
-                .last()
+                .rfind(|p| !p.kind.is_trivia() && p.span.end <= next.span.start)
                 .map_or(directive.name_part().span, |p| p.span);
             out.push(
                 Diagnostic::new(

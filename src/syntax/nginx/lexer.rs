@@ -118,11 +118,6 @@ impl<'a> Lexer<'a> {
         Self { src, pos: pos.min(src.len()) }
     }
 
-    #[allow(clippy::cast_possible_truncation)] // files are capped far below 4 GiB
-    fn make(&self, kind: TokenKind, start: usize, end: usize) -> Token {
-        Token { kind, start: start as u32, end: end as u32 }
-    }
-
     pub fn next_token(&mut self) -> Option<Token> {
         let rest = &self.src[self.pos..];
         if rest.is_empty() {
@@ -136,7 +131,7 @@ impl<'a> Lexer<'a> {
             Err(_) => (TokenKind::Word, 1),
         };
         self.pos += consumed;
-        Some(self.make(kind, start, self.pos))
+        Some(make(kind, start, self.pos))
     }
 
     /// Reads the body of a `*_by_lua_block` directive: from the `{` at the
@@ -148,8 +143,13 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         let (len, closed) = lua_body(&self.src[start..]);
         self.pos = start + len;
-        (self.make(TokenKind::Word, start, self.pos), closed)
+        (make(TokenKind::Word, start, self.pos), closed)
     }
+}
+
+#[allow(clippy::cast_possible_truncation)] // files are capped far below 4 GiB
+fn make(kind: TokenKind, start: usize, end: usize) -> Token {
+    Token { kind, start: start as u32, end: end as u32 }
 }
 
 /// Length of a Lua block starting at `{`, and whether its `}` was found.
