@@ -173,7 +173,8 @@ pub fn check(options: &CheckOptions) -> Report {
     report.files_parsed = nginx.configs.len();
 
     let project = Project { root, files, unreadable, nginx, nginx_version, nginx_modules: modules };
-    let mut diagnostics = crate::rules::run(&project, &selection);
+    let diagnostics = crate::rules::run(&project, &selection);
+    let mut diagnostics = crate::suppress::apply(diagnostics, &project.files, &selection);
     sort_diagnostics(&mut diagnostics, &project.files);
     report.diagnostics = diagnostics;
     report.files = project.files;

@@ -16,6 +16,7 @@ pub mod rules;
 pub mod settings;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod syntax;
 pub mod text;
 

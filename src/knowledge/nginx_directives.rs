@@ -86,6 +86,11 @@ impl Contexts {
         self.0 & (ANY_BIT | 1 << context as u16) != 0
     }
 
+    /// The contexts in this set (`any` excluded).
+    pub fn iter(self) -> impl Iterator<Item = Context> {
+        ALL_CONTEXTS.into_iter().filter(move |c| self.0 & (1 << *c as u16) != 0)
+    }
+
     /// Readable list for messages: `http, server, location`.
     pub fn describe(self) -> String {
         if self.0 & ANY_BIT != 0 {

@@ -385,6 +385,11 @@ pub fn child_context(ctx: Ctx, directive: &Directive, text: &str) -> Ctx {
         return Ctx::Known(child);
     }
     let rows = nginx_directives::lookup(&name);
+    // A structural block written in the wrong place (NG002 reports it): read
+    // its body as the block it is, so its contents are not blamed too.
+    if let Some(child) = rows.iter().flat_map(|r| r.current.contexts.iter()).find_map(|c| c.child(&name)) {
+        return Ctx::Known(child);
+    }
     if rows.is_empty() {
         Ctx::Unknown
     } else if rows.iter().any(|r| r.block_body != BlockBody::Directives) {

@@ -8,8 +8,15 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::project::Project;
 
-/// A check: reads the project model, appends findings.
-pub type Check = fn(&Project, &mut Vec<Diagnostic>);
+/// How a rule finds its diagnostics.
+#[derive(Debug)]
+pub enum Check {
+    /// Reads the project model, appends findings.
+    Project(fn(&Project, &mut Vec<Diagnostic>)),
+    /// Judges the inline suppressions after every other rule ran
+    /// ([`crate::suppress::apply`]).
+    Suppressions,
+}
 
 /// One rule of the catalog (RULES.md). Codes are permanent.
 #[derive(Debug)]
@@ -102,7 +109,9 @@ pub fn run(project: &Project, selection: &Selection) -> Vec<Diagnostic> {
         .par_iter()
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
-            (rule.check)(project, &mut out);
+            if let Check::Project(check) = rule.check {
+                check(project, &mut out);
+            }
             out
         })
         .collect()

@@ -1,7 +1,13 @@
 //! HL: hoplint itself.
 
+mod suppression_without_reason;
 mod unreadable_file;
+mod unused_suppression;
 
 use super::Rule;
 
-pub(super) static RULES: &[&Rule] = &[&unreadable_file::RULE];
+pub(super) static RULES: &[&Rule] = &[
+    &unused_suppression::RULE,         // HL001
+    &suppression_without_reason::RULE, // HL002
+    &unreadable_file::RULE,            // HL005
+];

@@ -3,7 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::project::Project;
-use crate::rules::{Rule, rule_doc};
+use crate::rules::{Check, Rule, rule_doc};
 use crate::span::Span;
 
 pub(crate) static RULE: Rule = Rule {
@@ -12,7 +12,7 @@ pub(crate) static RULE: Rule = Rule {
     severity: Severity::Warning,
     fix: FixAvailability::None,
     doc: rule_doc!("HL005"),
-    check,
+    check: Check::Project(check),
 };
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {

@@ -7,7 +7,7 @@ use crate::fix::{Edit, Fix, FixAvailability};
 use crate::knowledge::nginx_directives::Slot;
 use crate::model::nginx::{Ctx, Resolution, resolve_directive, walk_with_context};
 use crate::project::Project;
-use crate::rules::{Rule, rule_doc};
+use crate::rules::{Check, Rule, rule_doc};
 use crate::source::SourceFile;
 use crate::span::Span;
 use crate::syntax::nginx::Directive;
@@ -18,7 +18,7 @@ pub(crate) static RULE: Rule = Rule {
     severity: Severity::Error,
     fix: FixAvailability::Safe,
     doc: rule_doc!("NG003"),
-    check,
+    check: Check::Project(check),
 };
 
 /// Handlers that refuse a second occurrence in one block ("is duplicate"),

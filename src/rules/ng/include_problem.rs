@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::model::nginx::IncludeProblem;
 use crate::project::Project;
-use crate::rules::{Rule, rule_doc};
+use crate::rules::{Check, Rule, rule_doc};
 
 pub(crate) static RULE: Rule = Rule {
     code: "NG005",
@@ -12,7 +12,7 @@ pub(crate) static RULE: Rule = Rule {
     severity: Severity::Error,
     fix: FixAvailability::None,
     doc: rule_doc!("NG005"),
-    check,
+    check: Check::Project(check),
 };
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {

@@ -6,7 +6,7 @@ use crate::knowledge::nginx_directives::{DirectiveRow, Slot};
 use crate::knowledge::nginx_values::{parse_flag, parse_number, parse_offset, parse_size, parse_time};
 use crate::model::nginx::{Ctx, Resolution, resolve_directive, walk_with_context};
 use crate::project::Project;
-use crate::rules::{Rule, rule_doc};
+use crate::rules::{Check, Rule, rule_doc};
 use crate::syntax::nginx::Part;
 
 pub(crate) static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub(crate) static RULE: Rule = Rule {
     severity: Severity::Error,
     fix: FixAvailability::SafeWhenUnambiguous,
     doc: rule_doc!("NG006"),
-    check,
+    check: Check::Project(check),
 };
 
 /// The kind of value an argument must hold.

@@ -7,7 +7,7 @@ use crate::model::nginx::{
     Ctx, FILE_LEVEL, Resolution, missing_semicolon, resolve_directive, shape_problem, walk_with_context,
 };
 use crate::project::Project;
-use crate::rules::{Rule, rule_doc};
+use crate::rules::{Check, Rule, rule_doc};
 
 pub(crate) static RULE: Rule = Rule {
     code: "NG002",
@@ -15,7 +15,7 @@ pub(crate) static RULE: Rule = Rule {
     severity: Severity::Error,
     fix: FixAvailability::None,
     doc: rule_doc!("NG002"),
-    check,
+    check: Check::Project(check),
 };
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
