@@ -160,15 +160,12 @@ mod tests {
     #[test]
     fn removal_takes_a_lone_comment_line() {
         let text = "a;\n  # hoplint: ignore[NG] -- x\nb; # hoplint: ignore[NG]\n";
+        let at = |i: usize| u32::try_from(i).unwrap();
         let first = text.find('#').unwrap();
-        assert_eq!(
-            removal(Span::new(first as u32, (first + 26) as u32), text).text(text),
-            "  # hoplint: ignore[NG] -- x\n"
-        );
+        let lone = removal(Span::new(at(first), at(first + 26)), text);
+        assert_eq!(lone.text(text), "  # hoplint: ignore[NG] -- x\n");
         let second = text.rfind('#').unwrap();
-        assert_eq!(
-            removal(Span::new(second as u32, (text.len() - 1) as u32), text).text(text),
-            " # hoplint: ignore[NG]"
-        );
+        let trailing = removal(Span::new(at(second), at(text.len() - 1)), text);
+        assert_eq!(trailing.text(text), " # hoplint: ignore[NG]");
     }
 }
