@@ -1,12 +1,26 @@
 //! Differential test: hoplint's NG002 (unknown directive / directive not
-//! allowed in this context / wrong number of arguments) against the real
-//! `nginx -t`.
+//! allowed in this context / wrong number of arguments) and NG001 (syntax
+//! errors) against the real `nginx -t`.
 //!
 //! Every `tests/fixtures/nginx_t/*.conf` starts with `# context: main|http|
 //! server|location`. For each fixture the test copies it into a temporary
 //! prefix, writes an `nginx.conf` wrapper that `include`s the copy in that
 //! context, and runs `nginx -t` on it. nginx is the oracle; no fixture has a
-//! hard-coded expectation:
+//! hard-coded expectation.
+//!
+//! Fixtures named `syntax_*` hold one syntax error each; hoplint runs on them
+//! with `--select NG001,NG002`:
+//!
+//! * nginx reports a syntax-kind `[emerg]` (`unexpected ...`, `directive "X"
+//!   is not terminated by ";"`, `directive "X" has no opening "{"`, or
+//!   `invalid number of arguments`, which a forgotten `;` causes) or an
+//!   NG002-kind one at line L of the fixture → hoplint must report an NG001
+//!   or NG002 at line L (follow-on diagnostics elsewhere are allowed), and at
+//!   least one NG001 when nginx's message starts with `unexpected`;
+//! * nginx accepts the configuration → hoplint must report no NG001/NG002 of
+//!   error severity (and the fixture is listed as not being a syntax error).
+//!
+//! All other fixtures run with `--select NG002`:
 //!
 //! * nginx reports an NG002-kind `[emerg]` at line L of the fixture →
 //!   hoplint must report an NG002 at line L;
@@ -70,10 +84,24 @@ impl Ctx {
     }
 }
 
+/// Name prefix of the fixtures that hold a syntax error (compared with NG001
+/// and NG002 instead of NG002 alone).
+const SYNTAX_PREFIX: &str = "syntax_";
+
 struct Fixture {
     name: String,
     path: PathBuf,
     ctx: Ctx,
+}
+
+impl Fixture {
+    fn is_syntax(&self) -> bool {
+        is_syntax_fixture(&self.name)
+    }
+}
+
+fn is_syntax_fixture(name: &str) -> bool {
+    name.starts_with(SYNTAX_PREFIX)
 }
 
 /// All fixtures, sorted by name. Panics on an unreadable directory or a
@@ -160,7 +188,16 @@ struct Emerg {
 #[derive(Debug)]
 enum NginxVerdict {
     Ok,
-    Ng002 { kind: Ng002Kind, directive: String, line: u32 },
+    Ng002 {
+        kind: Ng002Kind,
+        directive: String,
+        line: u32,
+    },
+    /// A syntax-kind error (see [`is_syntax_message`]); `message` is nginx's text.
+    Syntax {
+        message: String,
+        line: u32,
+    },
     Other(String),
 }
 
@@ -171,6 +208,7 @@ impl fmt::Display for NginxVerdict {
             NginxVerdict::Ng002 { kind, directive, line } => {
                 write!(f, "line {line}: {} \"{directive}\"", kind.label())
             }
+            NginxVerdict::Syntax { message, line } => write!(f, "line {line}: {}", truncate(message, 70)),
             NginxVerdict::Other(msg) => write!(f, "other error: {msg}"),
         }
     }
@@ -236,7 +274,9 @@ fn run_nginx(nginx: &Path, supports_e: bool, sandbox: &Sandbox) -> NginxVerdict 
     classify_nginx(output.status.success(), &stderr, &sandbox.fixture_copy)
 }
 
-/// Turns nginx's exit status and stderr into a verdict for `fixture`.
+/// Turns nginx's exit status and stderr into a verdict for `fixture`. In a
+/// `syntax_*` fixture an `invalid number of arguments` error is syntax-kind:
+/// it is what a forgotten `;` before the next directive makes nginx say.
 fn classify_nginx(success: bool, stderr: &str, fixture: &Path) -> NginxVerdict {
     let emergs: Vec<Emerg> = stderr.lines().filter_map(parse_emerg_line).collect();
     if success {
@@ -250,7 +290,12 @@ fn classify_nginx(success: bool, stderr: &str, fixture: &Path) -> NginxVerdict {
     };
     let fixture_str = fixture.to_string_lossy();
     let in_fixture = first.file.as_deref() == Some(fixture_str.as_ref());
-    match (in_fixture, first.line, ng002_kind(&first.text)) {
+    let syntax_fixture = fixture.file_name().is_some_and(|name| is_syntax_fixture(&name.to_string_lossy()));
+    let kind = ng002_kind(&first.text);
+    let syntax =
+        is_syntax_message(&first.text) || (syntax_fixture && matches!(kind, Some((Ng002Kind::InvalidArgCount, _))));
+    match (in_fixture, first.line, kind) {
+        (true, Some(line), _) if syntax => NginxVerdict::Syntax { message: first.text.clone(), line },
         (true, Some(line), Some((kind, directive))) => NginxVerdict::Ng002 { kind, directive, line },
         (true, _, _) => NginxVerdict::Other(first.text.clone()),
         // An error outside the fixture is a harness problem (broken wrapper,
@@ -303,6 +348,18 @@ fn ng002_kind(text: &str) -> Option<(Ng002Kind, String)> {
     None
 }
 
+/// nginx's tokenizer / block-shape messages: `unexpected "}"`, `unexpected
+/// end of file, expecting ...`, `unexpected ";"`, `unexpected "{"`,
+/// `unexpected "X"`, `directive "X" is not terminated by ";"` and `directive
+/// "X" has no opening "{"`.
+fn is_syntax_message(text: &str) -> bool {
+    if text.starts_with("unexpected ") {
+        return true;
+    }
+    let Some(rest) = text.strip_prefix("directive \"") else { return false };
+    rest.ends_with("\" is not terminated by \";\"") || rest.ends_with("\" has no opening \"{\"")
+}
+
 fn one_line(s: &str) -> String {
     let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
     truncate(&joined, 160)
@@ -321,8 +378,15 @@ fn truncate(s: &str, max: usize) -> String {
 // Running hoplint
 // ---------------------------------------------------------------------------
 
+/// The codes hoplint runs with on a fixture: NG001 and NG002 on `syntax_*`
+/// fixtures, NG002 alone on the others.
+fn selected_codes(syntax_fixture: bool) -> &'static [&'static str] {
+    if syntax_fixture { &["NG001", "NG002"] } else { &["NG002"] }
+}
+
 #[derive(Debug)]
-struct Ng002Diag {
+struct Diag {
+    code: String,
     line: u64,
     is_error: bool,
     message: String,
@@ -330,8 +394,9 @@ struct Ng002Diag {
 
 #[derive(Debug)]
 enum HoplintVerdict {
-    /// hoplint ran and printed its JSON report.
-    Report { ng002: Vec<Ng002Diag>, errors: Vec<String> },
+    /// hoplint ran and printed its JSON report; `diags` holds the diagnostics
+    /// of the selected codes.
+    Report { codes: &'static [&'static str], diags: Vec<Diag>, errors: Vec<String> },
     /// hoplint crashed or printed something that is not its JSON report.
     Broken(String),
 }
@@ -340,33 +405,34 @@ impl fmt::Display for HoplintVerdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             HoplintVerdict::Broken(msg) => write!(f, "BROKEN: {msg}"),
-            HoplintVerdict::Report { ng002, errors } => {
-                let mut parts: Vec<String> = ng002
+            HoplintVerdict::Report { codes, diags, errors } => {
+                let mut parts: Vec<String> = diags
                     .iter()
                     .map(|d| {
                         let sev = if d.is_error { "" } else { " (non-error)" };
-                        format!("NG002 line {}{sev}: {}", d.line, truncate(&d.message, 70))
+                        format!("{} line {}{sev}: {}", d.code, d.line, truncate(&d.message, 70))
                     })
                     .collect();
                 parts.extend(errors.iter().map(|e| format!("error: {}", truncate(e, 70))));
-                if parts.is_empty() { write!(f, "no NG002") } else { write!(f, "{}", parts.join("; ")) }
+                if parts.is_empty() { write!(f, "no {}", codes.join("/")) } else { write!(f, "{}", parts.join("; ")) }
             }
         }
     }
 }
 
-fn run_hoplint(fixture_copy: &Path) -> HoplintVerdict {
+fn run_hoplint(fixture_copy: &Path, syntax_fixture: bool) -> HoplintVerdict {
+    let codes = selected_codes(syntax_fixture);
     let output = Command::cargo_bin("hoplint")
         .expect("the hoplint binary is not built")
         .args(["check", "--no-config", "--nginx-version", NGINX_VERSION])
-        .args(["--format", "json", "--select", "NG002"])
+        .args(["--format", "json", "--select", &codes.join(",")])
         .arg(fixture_copy)
         .output()
         .expect("cannot run hoplint");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     match serde_json::from_str::<Value>(&stdout) {
-        Ok(json) => parse_hoplint_report(&json),
+        Ok(json) => parse_hoplint_report(&json, codes),
         Err(e) => {
             let status = output.status.code().map_or_else(|| "signal".to_owned(), |c| c.to_string());
             HoplintVerdict::Broken(truncate(
@@ -381,62 +447,74 @@ fn run_hoplint(fixture_copy: &Path) -> HoplintVerdict {
     }
 }
 
-fn parse_hoplint_report(json: &Value) -> HoplintVerdict {
-    let Some(diags) = json.get("diagnostics").and_then(Value::as_array) else {
+fn parse_hoplint_report(json: &Value, codes: &'static [&'static str]) -> HoplintVerdict {
+    let Some(diagnostics) = json.get("diagnostics").and_then(Value::as_array) else {
         return HoplintVerdict::Broken(format!("no \"diagnostics\" array in {}", one_line(&json.to_string())));
     };
-    let mut ng002 = Vec::new();
-    for diag in diags {
-        if diag.get("code").and_then(Value::as_str) != Some("NG002") {
+    let mut diags = Vec::new();
+    for diag in diagnostics {
+        let Some(code) = diag.get("code").and_then(Value::as_str).filter(|c| codes.contains(c)) else {
             continue;
-        }
+        };
         let Some(line) = diag.get("line").and_then(Value::as_u64) else {
-            return HoplintVerdict::Broken(format!("NG002 without a numeric \"line\": {diag}"));
+            return HoplintVerdict::Broken(format!("{code} without a numeric \"line\": {diag}"));
         };
         // A diagnostic without a severity counts as an error.
         let is_error = diag.get("severity").and_then(Value::as_str).is_none_or(|s| s.eq_ignore_ascii_case("error"));
         let message = diag.get("message").and_then(Value::as_str).unwrap_or_default().to_owned();
-        ng002.push(Ng002Diag { line, is_error, message });
+        diags.push(Diag { code: code.to_owned(), line, is_error, message });
     }
     let errors = json
         .get("errors")
         .and_then(Value::as_array)
         .map(|errs| errs.iter().map(|e| e.as_str().map_or_else(|| e.to_string(), str::to_owned)).collect())
         .unwrap_or_default();
-    HoplintVerdict::Report { ng002, errors }
+    HoplintVerdict::Report { codes, diags, errors }
 }
 
 // ---------------------------------------------------------------------------
 // Comparison
 // ---------------------------------------------------------------------------
 
-/// Why hoplint disagrees with nginx, if it does.
-fn disagreement(nginx: &NginxVerdict, hoplint: &HoplintVerdict) -> Option<String> {
-    let HoplintVerdict::Report { ng002, errors } = hoplint else {
+/// Why hoplint disagrees with nginx, if it does. `syntax_fixture` selects
+/// the `syntax_*` rules (NG001 or NG002 at nginx's line); otherwise only
+/// NG002 counts and syntax-kind nginx errors are not compared.
+fn disagreement(nginx: &NginxVerdict, hoplint: &HoplintVerdict, syntax_fixture: bool) -> Option<String> {
+    let HoplintVerdict::Report { codes, diags, errors } = hoplint else {
         return Some("hoplint did not produce a report".to_owned());
     };
-    match nginx {
-        NginxVerdict::Ng002 { line, .. } => {
-            if ng002.iter().any(|d| d.line == u64::from(*line)) {
-                None
-            } else if !errors.is_empty() {
-                Some(format!("expected NG002 at line {line}; hoplint reported errors instead"))
-            } else {
-                Some(format!("expected NG002 at line {line}"))
-            }
+    let wanted = codes.join(" or ");
+    let lines_with = |code: Option<&str>| -> Vec<u64> {
+        diags.iter().filter(|d| code.is_none_or(|c| d.code == c)).map(|d| d.line).collect()
+    };
+    let expect_at = |line: u32| -> Option<String> {
+        if lines_with(None).contains(&u64::from(line)) {
+            None
+        } else if !errors.is_empty() {
+            Some(format!("expected {wanted} at line {line}; hoplint reported errors instead"))
+        } else {
+            Some(format!("expected {wanted} at line {line}"))
         }
+    };
+    match nginx {
+        NginxVerdict::Ng002 { line, .. } => expect_at(*line),
+        NginxVerdict::Syntax { message, line } if syntax_fixture => expect_at(*line).or_else(|| {
+            (message.starts_with("unexpected") && lines_with(Some("NG001")).is_empty())
+                .then(|| format!("nginx reports `{}`; hoplint reported no NG001", truncate(message, 40)))
+        }),
         NginxVerdict::Ok => {
-            let lines: Vec<String> = ng002.iter().filter(|d| d.is_error).map(|d| d.line.to_string()).collect();
+            let lines: Vec<String> = diags.iter().filter(|d| d.is_error).map(|d| d.line.to_string()).collect();
             if !lines.is_empty() {
-                Some(format!("nginx accepts it; hoplint NG002 error at line {}", lines.join(",")))
+                Some(format!("nginx accepts it; hoplint {wanted} error at line {}", lines.join(",")))
             } else if !errors.is_empty() {
                 Some("nginx accepts it; hoplint could not check it".to_owned())
             } else {
                 None
             }
         }
-        // Not an NG002 matter: reported, never asserted on.
-        NginxVerdict::Other(_) => None,
+        // A syntax error in a fixture not named `syntax_*`, or an error that
+        // is neither NG001 nor NG002: reported, never asserted on.
+        NginxVerdict::Syntax { .. } | NginxVerdict::Other(_) => None,
     }
 }
 
@@ -484,7 +562,7 @@ fn render_table(rows: &[Row]) -> String {
 // ---------------------------------------------------------------------------
 
 #[test]
-fn ng002_agrees_with_nginx_t() {
+fn ng001_ng002_agree_with_nginx_t() {
     let Some(nginx) = find_nginx() else {
         assert!(
             env::var("HOPLINT_REQUIRE_TOOLS").as_deref() != Ok("1"),
@@ -498,15 +576,17 @@ fn ng002_agrees_with_nginx_t() {
 
     let mut mismatches = Vec::new();
     let mut others = Vec::new();
-    let (mut nginx_ok, mut nginx_ng002) = (0usize, 0usize);
+    let (mut nginx_ok, mut nginx_ng002, mut nginx_syntax) = (0usize, 0usize, 0usize);
     for fixture in &fixtures {
+        let syntax_fixture = fixture.is_syntax();
         let sandbox = Sandbox::new(fixture);
         let nginx_verdict = run_nginx(&nginx, supports_e, &sandbox);
-        let hoplint_verdict = run_hoplint(&sandbox.fixture_copy);
+        let hoplint_verdict = run_hoplint(&sandbox.fixture_copy, syntax_fixture);
         match nginx_verdict {
             NginxVerdict::Ok => nginx_ok += 1,
             NginxVerdict::Ng002 { .. } => nginx_ng002 += 1,
-            NginxVerdict::Other(_) => {}
+            NginxVerdict::Syntax { .. } if syntax_fixture => nginx_syntax += 1,
+            NginxVerdict::Syntax { .. } | NginxVerdict::Other(_) => {}
         }
         let row = |problem: String| Row {
             fixture: fixture.name.clone(),
@@ -515,21 +595,31 @@ fn ng002_agrees_with_nginx_t() {
             hoplint: hoplint_verdict.to_string(),
             problem,
         };
-        if let Some(problem) = disagreement(&nginx_verdict, &hoplint_verdict) {
+        if let Some(problem) = disagreement(&nginx_verdict, &hoplint_verdict, syntax_fixture) {
             mismatches.push(row(problem));
-        } else if matches!(nginx_verdict, NginxVerdict::Other(_)) {
-            others.push(row("not an NG002 matter (not compared)".to_owned()));
+        } else {
+            match nginx_verdict {
+                NginxVerdict::Other(_) => others.push(row("not an NG001/NG002 matter (not compared)".to_owned())),
+                NginxVerdict::Syntax { .. } if !syntax_fixture => {
+                    others.push(row(format!("syntax error in a fixture not named {SYNTAX_PREFIX}* (not compared)")));
+                }
+                NginxVerdict::Ok if syntax_fixture => {
+                    others.push(row("nginx accepts this syntax_* fixture: not a syntax error".to_owned()));
+                }
+                _ => {}
+            }
         }
     }
 
     println!(
-        "{} fixtures with {}: {nginx_ok} accepted, {nginx_ng002} NG002-kind errors, {} other",
+        "{} fixtures with {}: {nginx_ok} accepted, {nginx_ng002} NG002-kind errors, {nginx_syntax} syntax errors \
+         in syntax_* fixtures, {} other",
         fixtures.len(),
         nginx.display(),
         others.len()
     );
     if !others.is_empty() {
-        println!("fixtures nginx rejected for other reasons:\n{}", render_table(&others));
+        println!("fixtures not compared:\n{}", render_table(&others));
     }
     assert!(
         fixtures.len() >= MIN_FIXTURES,
@@ -539,14 +629,14 @@ fn ng002_agrees_with_nginx_t() {
     );
     // Guards against a broken harness turning every verdict into "other".
     assert!(
-        nginx_ok > 0 && nginx_ng002 > 0,
-        "nginx accepted {nginx_ok} and rejected {nginx_ng002} fixtures with an NG002-kind \
-         error; the wrapper is probably broken:\n{}",
+        nginx_ok > 0 && nginx_ng002 > 0 && nginx_syntax > 0,
+        "nginx accepted {nginx_ok} fixtures, rejected {nginx_ng002} with an NG002-kind error and \
+         {nginx_syntax} syntax_* fixtures with a syntax error; the wrapper is probably broken:\n{}",
         render_table(&others)
     );
     assert!(
         mismatches.is_empty(),
-        "hoplint NG002 disagrees with nginx -t ({}) on {} of {} fixtures:\n{}",
+        "hoplint NG001/NG002 disagrees with nginx -t ({}) on {} of {} fixtures:\n{}",
         nginx.display(),
         mismatches.len(),
         fixtures.len(),
@@ -603,4 +693,70 @@ fn reads_context_headers() {
     assert_eq!(context_header("#context:location"), Some(Ctx::Location));
     assert_eq!(context_header("# context: stream"), None);
     assert_eq!(context_header("server {}\n# context: http"), None);
+}
+
+#[test]
+fn classifies_nginx_syntax_errors() {
+    let f = Path::new("/tmp/x/syntax_a.conf");
+    let emerg = |msg: &str| format!("2026/01/01 00:00:00 [emerg] 1#1: {msg} in /tmp/x/syntax_a.conf:7");
+    let syntax = [
+        "unexpected \"}\"",
+        "unexpected end of file, expecting \"}\"",
+        "unexpected end of file, expecting \";\" or \"}\"",
+        "unexpected \";\"",
+        "unexpected \"{\"",
+        "unexpected \"b\"",
+        "directive \"root\" is not terminated by \";\"",
+        "directive \"location\" has no opening \"{\"",
+        // A forgotten ";" before the next directive, in a syntax_* fixture.
+        "invalid number of arguments in \"root\" directive",
+    ];
+    for msg in syntax {
+        match classify_nginx(false, &emerg(msg), f) {
+            NginxVerdict::Syntax { message, line } => assert_eq!((message.as_str(), line), (msg, 7)),
+            other => panic!("{msg}: classified as {other:?}"),
+        }
+    }
+    let unknown = emerg("unknown directive \"2}$\"");
+    assert!(matches!(classify_nginx(false, &unknown, f), NginxVerdict::Ng002 { line: 7, .. }));
+    let other = emerg("host not found in upstream \"x\"");
+    assert!(matches!(classify_nginx(false, &other, f), NginxVerdict::Other(_)));
+
+    // Outside syntax_* fixtures a wrong argument count stays NG002-kind.
+    let plain = Path::new("/tmp/x/a.conf");
+    let args = "nginx: [emerg] invalid number of arguments in \"root\" directive in /tmp/x/a.conf:3";
+    assert!(matches!(classify_nginx(false, args, plain), NginxVerdict::Ng002 { line: 3, .. }));
+    let brace = "nginx: [emerg] unexpected \"}\" in /tmp/x/a.conf:3";
+    assert!(matches!(classify_nginx(false, brace, plain), NginxVerdict::Syntax { line: 3, .. }));
+}
+
+#[test]
+fn compares_syntax_fixtures_with_ng001_and_ng002() {
+    let report = |diags: &[(&str, u64)]| HoplintVerdict::Report {
+        codes: selected_codes(true),
+        diags: diags
+            .iter()
+            .map(|&(code, line)| Diag { code: code.to_owned(), line, is_error: true, message: String::new() })
+            .collect(),
+        errors: Vec::new(),
+    };
+    let syntax = |message: &str, line| NginxVerdict::Syntax { message: message.to_owned(), line };
+    let brace = syntax("unexpected \"}\"", 4);
+    // nginx's line among hoplint's NG001/NG002 lines; follow-on errors are fine.
+    assert_eq!(disagreement(&brace, &report(&[("NG001", 4), ("NG001", 9)]), true), None);
+    assert!(disagreement(&brace, &report(&[("NG001", 3)]), true).is_some());
+    // `unexpected ...` needs an NG001 somewhere.
+    assert!(disagreement(&brace, &report(&[("NG002", 4)]), true).is_some());
+    assert_eq!(disagreement(&brace, &report(&[("NG002", 4), ("NG001", 6)]), true), None);
+    // Other syntax-kind messages accept either code.
+    let unterminated = syntax("directive \"root\" is not terminated by \";\"", 3);
+    assert_eq!(disagreement(&unterminated, &report(&[("NG002", 3)]), true), None);
+    let args = syntax("invalid number of arguments in \"root\" directive", 3);
+    assert_eq!(disagreement(&args, &report(&[("NG001", 3)]), true), None);
+    assert!(disagreement(&args, &report(&[("NG002", 2)]), true).is_some());
+    // Accepted by nginx: no NG001/NG002 error allowed.
+    assert!(disagreement(&NginxVerdict::Ok, &report(&[("NG001", 2)]), true).is_some());
+    assert_eq!(disagreement(&NginxVerdict::Ok, &report(&[]), true), None);
+    // In other fixtures a syntax-kind nginx error is not compared.
+    assert_eq!(disagreement(&brace, &report(&[]), false), None);
 }

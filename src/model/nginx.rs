@@ -554,23 +554,19 @@ pub fn resolve_directive(name: &str, ctx: Ctx, version: Version, modules: &Modul
     }
 }
 
-/// For a directive that probably lacks its `;`: the argument that starts the
-/// next statement. It is a known directive name, unquoted, first on its
-/// line, and not indented further than the directive itself (continuation
-/// lines are indented; a forgotten `;` leaves the next line aligned).
+/// For a directive that may lack its `;`: the first argument that is a known
+/// directive name, unquoted and first on a later line. Callers use it only
+/// when nginx rejects the directive as written (its arguments or block do
+/// not fit), so a forgotten `;` is the likely cause.
 pub fn missing_semicolon(d: &Directive, text: &str, lines: &crate::source::LineIndex) -> Option<syntax::Part> {
-    let name_start = d.name_part().span.start;
-    let name_line = lines.line(name_start);
-    let name_col = lines.line_col(text, name_start).1;
+    let name_line = lines.line(d.name_part().span.start);
     let mut after_newline = false;
     for part in &d.parts[1..] {
         match part.kind {
             syntax::PartKind::Whitespace => after_newline |= part.span.text(text).contains('\n'),
             syntax::PartKind::Comment => {}
             syntax::PartKind::Word if after_newline && lines.line(part.span.start) > name_line => {
-                let word = part.span.text(text);
-                let known = !nginx_directives::lookup(word).is_empty();
-                if known && lines.line_col(text, part.span.start).1 <= name_col {
+                if !nginx_directives::lookup(part.span.text(text)).is_empty() {
                     return Some(*part);
                 }
                 after_newline = false;

@@ -40,6 +40,17 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 (Severity::Warning, format!("included file `{}` cannot be read: {reason}", project.relative(path)))
             }
         };
-        out.push(Diagnostic::new(&RULE, include.file, include.directive, message).with_severity(severity));
+        let mut diagnostic = Diagnostic::new(&RULE, include.file, include.directive, message).with_severity(severity);
+        if let IncludeProblem::Cycle { chain } = problem {
+            // Show the other includes that close the loop, file by file.
+            for pair in chain.windows(2) {
+                let link = project.nginx.includes.iter().find(|i| i.file == pair[0] && i.targets.contains(&pair[1]));
+                if let Some(link) = link.filter(|l| (l.file, l.directive) != (include.file, include.directive)) {
+                    let target = project.file(pair[1]).display_path();
+                    diagnostic = diagnostic.with_related(link.file, link.directive, format!("includes {target}"));
+                }
+            }
+        }
+        out.push(diagnostic);
     }
 }
