@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::knowledge::Version;
-use crate::model::nginx::{Modules, NginxModel};
+use crate::model::nginx::{Ctx, Modules, NginxModel, Resolution, resolve_directive, walk_with_context};
 use crate::source::{FileId, SourceFile};
+use crate::syntax::nginx::Directive;
 
 /// Where a version in use came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,11 +64,40 @@ impl Project {
         &self.files[id.0 as usize]
     }
 
+    /// Calls `f` for every nginx directive of the project, each file once, with
+    /// the context it is read in (its first include's, or the one its content
+    /// implies) and its enclosing directives.
+    pub fn walk_nginx<'p>(&'p self, f: &mut dyn FnMut(NginxSite<'p, '_>)) {
+        for unit in &self.nginx.units {
+            let config = &self.nginx.configs[unit.config];
+            let source = self.file(config.file);
+            walk_with_context(&config.tree, &source.text, unit.context, &mut |directive, ctx, parents| {
+                f(NginxSite { file: config.file, source, directive, ctx, parents });
+            });
+        }
+    }
+
+    /// What the tables say about `name` written in `ctx`, for this project's
+    /// nginx version and modules.
+    pub fn resolve_nginx(&self, name: &str, ctx: Ctx) -> Resolution {
+        resolve_directive(name, ctx, self.nginx_version.version, &self.nginx_modules)
+    }
+
     /// A path for messages, as reports print paths: relative to the working
     /// directory when below it.
     pub fn relative(&self, path: &Path) -> String {
         crate::source::display_path(&crate::source::relative_to_cwd(path))
     }
+}
+
+/// One directive met by [`Project::walk_nginx`].
+pub struct NginxSite<'p, 'w> {
+    pub file: FileId,
+    pub source: &'p SourceFile,
+    pub directive: &'p Directive,
+    pub ctx: Ctx,
+    /// Enclosing directives, outermost first.
+    pub parents: &'w [&'p Directive],
 }
 
 /// The project root (RULES.md): the directory of the `hoplint.toml` in use,

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix, FixAvailability};
 use crate::knowledge::nginx_directives::Slot;
-use crate::model::nginx::{Ctx, Resolution, resolve_directive, walk_with_context};
+use crate::model::nginx::{Ctx, Resolution};
 use crate::project::Project;
 use crate::rules::{Check, Rule, rule_doc};
-use crate::source::SourceFile;
+use crate::source::{FileId, SourceFile};
 use crate::span::Span;
 use crate::syntax::nginx::Directive;
 
@@ -68,42 +68,30 @@ fn single_valued(slot: Slot, name: &str) -> bool {
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     let version = project.nginx_version.version;
-    for unit in &project.nginx.units {
-        let config = &project.nginx.configs[unit.config];
-        let source = project.file(config.file);
-        let text = &source.text;
-        // Directives per enclosing block (keyed by the `{` offset; the file's
-        // top level is u32::MAX), in source order.
-        let mut seen: HashMap<(u32, String), &Directive> = HashMap::new();
-        walk_with_context(&config.tree, text, unit.context, &mut |d, ctx, parents| {
-            if matches!(ctx, Ctx::Custom | Ctx::Unknown) {
-                return;
+    // The first directive of each name per block: (file, `{` offset or
+    // u32::MAX for a file's top level, name).
+    let mut seen: HashMap<(FileId, u32, String), &Directive> = HashMap::new();
+    project.walk_nginx(&mut |site| {
+        let d = site.directive;
+        if matches!(site.ctx, Ctx::Custom | Ctx::Unknown) {
+            return;
+        }
+        let name = d.name(&site.source.text).into_owned();
+        let Resolution::Found(row) = project.resolve_nginx(&name, site.ctx) else { return };
+        if !single_valued(row.shape_at(version).slot, &name) {
+            return;
+        }
+        let block = site.parents.last().and_then(|p| p.block()).map_or(u32::MAX, |b| b.open.start);
+        match seen.get(&(site.file, block, name.clone())) {
+            Some(first) => out.push(report(site.file, site.source, first, d, &name)),
+            None => {
+                seen.insert((site.file, block, name), d);
             }
-            let name = d.name(text).into_owned();
-            let Resolution::Found(row) = resolve_directive(&name, ctx, version, &project.nginx_modules) else {
-                return;
-            };
-            if !single_valued(row.shape_at(version).slot, &name) {
-                return;
-            }
-            let block = parents.last().and_then(|p| p.block()).map_or(u32::MAX, |b| b.open.start);
-            match seen.get(&(block, name.clone())) {
-                Some(first) => out.push(report(config.file, source, first, d, &name)),
-                None => {
-                    seen.insert((block, name), d);
-                }
-            }
-        });
-    }
+        }
+    });
 }
 
-fn report(
-    file: crate::source::FileId,
-    source: &SourceFile,
-    first: &Directive,
-    second: &Directive,
-    name: &str,
-) -> Diagnostic {
+fn report(file: FileId, source: &SourceFile, first: &Directive, second: &Directive, name: &str) -> Diagnostic {
     let text = &source.text;
     let line = source.lines.line(first.name_part().span.start);
     let mut diagnostic = Diagnostic::new(

@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix, FixAvailability};
 use crate::knowledge::nginx_directives::{DirectiveRow, Slot};
 use crate::knowledge::nginx_values::{parse_flag, parse_number, parse_offset, parse_size, parse_time};
-use crate::model::nginx::{Ctx, Resolution, resolve_directive, walk_with_context};
+use crate::model::nginx::{Ctx, Resolution};
 use crate::project::Project;
 use crate::rules::{Check, Rule, rule_doc};
 use crate::syntax::nginx::Part;
@@ -83,48 +83,35 @@ fn checks(row: &DirectiveRow, name: &str, version: crate::knowledge::Version) ->
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     let version = project.nginx_version.version;
-    for unit in &project.nginx.units {
-        let config = &project.nginx.configs[unit.config];
-        let text = &project.file(config.file).text;
-        walk_with_context(&config.tree, text, unit.context, &mut |d, ctx, _| {
-            if matches!(ctx, Ctx::Custom | Ctx::Unknown) {
-                return;
+    project.walk_nginx(&mut |site| {
+        let (d, text) = (site.directive, &site.source.text);
+        if matches!(site.ctx, Ctx::Custom | Ctx::Unknown) {
+            return;
+        }
+        let name = d.name(text);
+        let Resolution::Found(row) = project.resolve_nginx(&name, site.ctx) else { return };
+        // NG002 reports wrong argument counts; values are checked only when
+        // the count is right.
+        if !row.shape_at(version).args.accepts(d.arg_count()) {
+            return;
+        }
+        let args: Vec<Part> = d.args().collect();
+        for (index, kind) in checks(row, &name, version) {
+            let Some(arg) = args.get(index) else { continue };
+            let value = arg.value(text);
+            if kind.accepts(&value, row, version) {
+                continue;
             }
-            let name = d.name(text);
-            let Resolution::Found(row) = resolve_directive(&name, ctx, version, &project.nginx_modules) else {
-                return;
-            };
-            // NG002 reports wrong argument counts; values are checked only
-            // when the count is right.
-            if !row.shape_at(version).args.accepts(d.arg_count()) {
-                return;
+            let expected = kind.expected(row, version);
+            let message = format!("invalid value \"{value}\" in \"{name}\" directive: expected {expected}");
+            let mut diagnostic = Diagnostic::new(&RULE, site.file, arg.span, message);
+            if let Some(fixed) = repeated_unit_fix(&value).filter(|f| kind.accepts(f, row, version)) {
+                let edit = Edit::replace(site.file, arg.span, fixed.clone());
+                diagnostic = diagnostic.with_fix(Fix::safe(format!("Set `{name} {fixed}`"), vec![edit]));
             }
-            let args: Vec<Part> = d.args().collect();
-            for (index, kind) in checks(row, &name, version) {
-                let Some(arg) = args.get(index) else { continue };
-                let value = arg.value(text);
-                if kind.accepts(&value, row, version) {
-                    continue;
-                }
-                let mut diagnostic = Diagnostic::new(
-                    &RULE,
-                    config.file,
-                    arg.span,
-                    format!(
-                        "invalid value \"{value}\" in \"{name}\" directive: expected {}",
-                        kind.expected(row, version)
-                    ),
-                );
-                if let Some(fixed) = repeated_unit_fix(&value).filter(|f| kind.accepts(f, row, version)) {
-                    diagnostic = diagnostic.with_fix(Fix::safe(
-                        format!("Set `{name} {fixed}`"),
-                        vec![Edit::replace(config.file, arg.span, fixed)],
-                    ));
-                }
-                out.push(diagnostic);
-            }
-        });
-    }
+            out.push(diagnostic);
+        }
+    });
 }
 
 /// `60ss` → `60s`: the one obvious reading of a doubled unit letter.

@@ -2,9 +2,10 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
-use crate::model::nginx::{Resolution, missing_semicolon, resolve_directive, shape_problem, walk_with_context};
+use crate::model::nginx::{Resolution, missing_semicolon, shape_problem};
 use crate::project::Project;
 use crate::rules::{Check, Rule, rule_doc};
+use crate::span::Span;
 
 pub(crate) static RULE: Rule = Rule {
     code: "NG001",
@@ -28,38 +29,29 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     // A forgotten ";" glues the next statement onto a directive; nginx then
     // rejects the directive's arguments or its block. Report the real cause.
     let version = project.nginx_version.version;
-    for unit in &project.nginx.units {
-        let config = &project.nginx.configs[unit.config];
-        let source = project.file(config.file);
-        walk_with_context(&config.tree, &source.text, unit.context, &mut |directive, ctx, _| {
-            let Some(next) = missing_semicolon(directive, &source.text, &source.lines) else { return };
-            let name = directive.name(&source.text);
-            let Resolution::Found(row) = resolve_directive(&name, ctx, version, &project.nginx_modules) else { return };
-            if shape_problem(&name, directive, row, version).is_none() {
-                return;
-            }
-            // nginx reports the statement where it ends, at its `;` or `{`.
-            let at = directive.terminator().unwrap_or_else(|| directive.head_span());
-            let word = next.span.text(&source.text);
-            let line = source.lines.line(next.span.start);
-            let previous_end = directive
-                .parts
-                .iter()
-                .rfind(|p| !p.kind.is_trivia() && p.span.end <= next.span.start)
-                .map_or(directive.name_part().span, |p| p.span);
-            out.push(
-                Diagnostic::new(
-                    &RULE,
-                    config.file,
-                    at,
-                    format!("missing \";\" before `{word}` on line {line}: nginx reads it as an argument of `{name}`"),
-                )
-                .with_related(
-                    config.file,
-                    crate::span::Span::at(previous_end.end),
-                    "expected \";\" here",
-                ),
-            );
-        });
-    }
+    project.walk_nginx(&mut |site| {
+        let (directive, text) = (site.directive, &site.source.text);
+        let Some(next) = missing_semicolon(directive, text, &site.source.lines) else { return };
+        let name = directive.name(text);
+        let Resolution::Found(row) = project.resolve_nginx(&name, site.ctx) else { return };
+        if shape_problem(&name, directive, row, version).is_none() {
+            return;
+        }
+        // nginx reports the statement where it ends, at its `;` or `{`.
+        let at = directive.terminator().unwrap_or_else(|| directive.head_span());
+        let word = next.span.text(text);
+        let line = site.source.lines.line(next.span.start);
+        let previous = directive
+            .parts
+            .iter()
+            .rfind(|p| !p.kind.is_trivia() && p.span.end <= next.span.start)
+            .map_or(directive.name_part().span, |p| p.span);
+        let message =
+            format!("missing \";\" before `{word}` on line {line}: nginx reads it as an argument of `{name}`");
+        out.push(Diagnostic::new(&RULE, site.file, at, message).with_related(
+            site.file,
+            Span::at(previous.end),
+            "expected \";\" here",
+        ));
+    });
 }

@@ -3,9 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::knowledge::nginx_directives::{self, Build};
-use crate::model::nginx::{
-    Ctx, FILE_LEVEL, Resolution, missing_semicolon, resolve_directive, shape_problem, walk_with_context,
-};
+use crate::model::nginx::{Ctx, FILE_LEVEL, Resolution, missing_semicolon, shape_problem};
 use crate::project::Project;
 use crate::rules::{Check, Rule, rule_doc};
 
@@ -20,49 +18,35 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     let version = project.nginx_version.version;
-    for unit in &project.nginx.units {
-        let config = &project.nginx.configs[unit.config];
-        let source = project.file(config.file);
-        let text = &source.text;
-        let file_open = project.nginx.open_blocks.contains(&(config.file, FILE_LEVEL));
-        walk_with_context(&config.tree, text, unit.context, &mut |d, ctx, parents| {
-            if matches!(ctx, Ctx::Custom | Ctx::Unknown) || missing_semicolon(d, text, &source.lines).is_some() {
+    let open_blocks = &project.nginx.open_blocks;
+    project.walk_nginx(&mut |site| {
+        let (d, text) = (site.directive, &site.source.text);
+        if matches!(site.ctx, Ctx::Custom | Ctx::Unknown) {
+            return;
+        }
+        let open = open_blocks.contains(&(site.file, FILE_LEVEL))
+            || site.parents.iter().filter_map(|p| p.block()).any(|b| open_blocks.contains(&(site.file, b.open.start)));
+        let ctx = if open { Ctx::Open } else { site.ctx };
+        let name = d.name(text);
+        let at = d.name_part().span;
+        let found = match project.resolve_nginx(&name, ctx) {
+            Resolution::Found(row) => row,
+            other => {
+                out.push(Diagnostic::new(&RULE, site.file, at, problem_message(&name, ctx, &other, project)));
                 return;
             }
-            let open = file_open
-                || parents
-                    .iter()
-                    .filter_map(|p| p.block())
-                    .any(|b| project.nginx.open_blocks.contains(&(config.file, b.open.start)));
-            let ctx = if open { Ctx::Open } else { ctx };
-            let name = d.name(text);
-            let found = match resolve_directive(&name, ctx, version, &project.nginx_modules) {
-                Resolution::Found(row) => row,
-                other => {
-                    let message = problem_message(&name, ctx, &other, project);
-                    out.push(Diagnostic::new(&RULE, config.file, d.name_part().span, message));
-                    return;
-                }
-            };
-            if let Some(message) = shape_problem(&name, d, found, version) {
-                if missing_semicolon(d, text, &source.lines).is_some() {
-                    return; // NG001 explains the missing ";"
-                }
-                out.push(Diagnostic::new(&RULE, config.file, d.name_part().span, message));
-            } else if let Some(replacement) = found.obsolete {
-                let advice = if replacement.is_empty() { String::new() } else { format!("; use `{replacement}`") };
-                out.push(
-                    Diagnostic::new(
-                        &RULE,
-                        config.file,
-                        d.name_part().span,
-                        format!("\"{name}\" directive is obsolete{advice}"),
-                    )
-                    .with_severity(Severity::Warning),
-                );
+        };
+        if let Some(message) = shape_problem(&name, d, found, version) {
+            // A forgotten ";" is NG001's finding.
+            if missing_semicolon(d, text, &site.source.lines).is_none() {
+                out.push(Diagnostic::new(&RULE, site.file, at, message));
             }
-        });
-    }
+        } else if let Some(replacement) = found.obsolete {
+            let advice = if replacement.is_empty() { String::new() } else { format!("; use `{replacement}`") };
+            let message = format!("\"{name}\" directive is obsolete{advice}");
+            out.push(Diagnostic::new(&RULE, site.file, at, message).with_severity(Severity::Warning));
+        }
+    });
 }
 
 fn problem_message(name: &str, ctx: Ctx, resolution: &Resolution, project: &Project) -> String {
