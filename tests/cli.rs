@@ -237,3 +237,12 @@ fn rules_explain_and_completions() {
         .stderr(predicate::str::contains("did you mean `include-problem`"));
     hoplint().args(["completions", "bash"]).assert().code(0).stdout(predicate::str::contains("hoplint"));
 }
+
+#[test]
+fn the_example_configuration_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("hoplint.toml.example");
+    std::fs::copy(example, dir.path().join("hoplint.toml")).unwrap();
+    write(dir.path(), "nginx.conf", CLEAN);
+    hoplint().current_dir(dir.path()).args(["check", "."]).assert().code(0);
+}
