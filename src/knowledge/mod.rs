@@ -2,6 +2,9 @@
 //! names its source; generated tables come from `../shared/data` through
 //! `scripts/gen_knowledge.py` and are committed, never read at build time.
 
+pub mod defaults;
+#[rustfmt::skip]
+mod defaults_data;
 pub mod nginx_directives;
 pub mod nginx_values;
 #[rustfmt::skip]

@@ -1,3 +1,7 @@
 //! Format-neutral views of what the parsed files say.
 
+pub mod command;
+pub mod hop;
 pub mod nginx;
+pub mod problem;
+pub mod setting;

@@ -1,3 +1,4 @@
 //! Text → spanned trees, one module per format. No rule knowledge here.
 
 pub mod nginx;
+pub mod yaml;
