@@ -75,6 +75,20 @@ impl Report {
 
 /// Runs the whole pipeline.
 pub fn check(options: &CheckOptions) -> Report {
+    let (loaded, mut report) = load(options);
+    let Some((project, selection)) = loaded else { return report };
+    let diagnostics = crate::rules::run(&project, &selection);
+    let mut diagnostics = crate::suppress::apply(diagnostics, &project.files, &selection);
+    sort_diagnostics(&mut diagnostics, &project.files);
+    report.diagnostics = diagnostics;
+    report.files = project.files;
+    report
+}
+
+/// Configuration, discovery, classification and parsing: the project every
+/// command works on, and the rules selected. `None` when a run error stops
+/// everything (the report says which).
+pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
     let mut report = Report { fail_on: Severity::Warning, ..Report::default() };
     let first = options
         .paths
@@ -86,7 +100,7 @@ pub fn check(options: &CheckOptions) -> Report {
         Ok(loaded) => loaded,
         Err(err) => {
             report.errors.push(RunError { file: Some(err.path.clone()), message: err.to_string() });
-            return report;
+            return (None, report);
         }
     };
     let config = &config_file.config;
@@ -109,7 +123,7 @@ pub fn check(options: &CheckOptions) -> Report {
         Ok(v) => v,
         Err(message) => {
             report.errors.push(RunError { file: None, message });
-            return report;
+            return (None, report);
         }
     };
     if nginx_version.source == VersionSource::Assumed {
@@ -120,7 +134,7 @@ pub fn check(options: &CheckOptions) -> Report {
         });
     }
     if !report.errors.is_empty() {
-        return report;
+        return (None, report);
     }
 
     let root = crate::project::find_root(&first, config_file.path.as_deref());
@@ -173,14 +187,9 @@ pub fn check(options: &CheckOptions) -> Report {
     report.files_parsed = nginx.configs.len();
 
     let project = Project { root, files, unreadable, nginx, nginx_version, nginx_modules: modules };
-    let diagnostics = crate::rules::run(&project, &selection);
-    let mut diagnostics = crate::suppress::apply(diagnostics, &project.files, &selection);
-    sort_diagnostics(&mut diagnostics, &project.files);
-    report.diagnostics = diagnostics;
-    report.files = project.files;
     report.notes.sort();
     report.errors.sort();
-    report
+    (Some((project, selection)), report)
 }
 
 fn index(n: usize) -> u32 {

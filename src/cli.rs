@@ -27,6 +27,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// Show each proxy and backend found, with its effective settings and
+    /// where each value comes from.
+    Hops(HopsArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule code (`NG002`) or name (`unknown-nginx-directive`).
@@ -36,11 +39,30 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
 }
 
+/// What to read and how: shared by `check` and `hops`.
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
-    /// Files or directories to check (`-` reads standard input).
+pub struct ProjectArgs {
+    /// Files or directories (`-` reads standard input).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// nginx version the configuration runs on (`1.24` or `1.24.0`).
+    #[arg(long, value_name = "VERSION")]
+    pub nginx_version: Option<String>,
+    /// Use this configuration file instead of searching for hoplint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any hoplint.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// The path standard input stands for (with `-`).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
     /// Rule codes or prefixes to enable (`ALL`, `NG`, `NG002`).
@@ -58,23 +80,25 @@ pub struct CheckArgs {
     /// Exit 0 even when problems are found (errors running hoplint still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
-    /// nginx version the configuration runs on (`1.24` or `1.24.0`).
-    #[arg(long, value_name = "VERSION")]
-    pub nginx_version: Option<String>,
-    /// Use this configuration file instead of searching for hoplint.toml.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore any hoplint.toml.
-    #[arg(long)]
-    pub no_config: bool,
-    /// The path standard input stands for (with `-`).
-    #[arg(long, value_name = "PATH")]
-    pub stdin_filename: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Print diagnostics only: no summary, no notes.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HopsArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[arg(long, value_enum, default_value_t = HopsFormat::Text)]
+    pub format: HopsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HopsFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match &cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Hops(args) => commands::hops::run(args),
         Command::Rules { format } => print(&commands::rules::run(*format)),
         Command::Explain { rule } => match commands::explain::run(rule) {
             Ok(text) => print(&text),

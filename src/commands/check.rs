@@ -4,11 +4,12 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use crate::check::{CheckOptions, ConfigChoice, Report, RunError, check};
-use crate::cli::{CheckArgs, ColorChoice, OutputFormat};
+use crate::cli::{CheckArgs, ColorChoice, OutputFormat, ProjectArgs};
 use crate::report;
 
-/// Runs the check and prints the report; returns the exit code.
-pub fn run(args: &CheckArgs) -> u8 {
+/// Builds the options shared by every command from the common arguments;
+/// reads standard input for `-`. Problems go into the returned errors.
+pub fn options(args: &ProjectArgs) -> (CheckOptions, Vec<RunError>) {
     let mut options = CheckOptions {
         config: match (&args.config, args.no_config) {
             (Some(path), _) => ConfigChoice::File(path.clone()),
@@ -16,18 +17,14 @@ pub fn run(args: &CheckArgs) -> u8 {
             (None, false) => ConfigChoice::Discover,
         },
         nginx_version: args.nginx_version.clone(),
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-        fail_on: args.fail_on,
         ..CheckOptions::default()
     };
-    let mut early_errors = Vec::new();
+    let mut errors = Vec::new();
     for path in &args.paths {
         if path.as_os_str() == "-" {
             let mut bytes = Vec::new();
             if let Err(err) = std::io::stdin().read_to_end(&mut bytes) {
-                early_errors.push(RunError { file: None, message: format!("cannot read standard input: {err}") });
+                errors.push(RunError { file: None, message: format!("cannot read standard input: {err}") });
             }
             let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("stdin.conf"));
             options.stdin = Some((name, bytes));
@@ -36,8 +33,18 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     }
     if args.stdin_filename.is_some() && options.stdin.is_none() {
-        early_errors.push(RunError { file: None, message: "--stdin-filename needs `-` among the paths".to_owned() });
+        errors.push(RunError { file: None, message: "--stdin-filename needs `-` among the paths".to_owned() });
     }
+    (options, errors)
+}
+
+/// Runs the check and prints the report; returns the exit code.
+pub fn run(args: &CheckArgs) -> u8 {
+    let (mut options, early_errors) = options(&args.project);
+    options.select.clone_from(&args.select);
+    options.extend_select.clone_from(&args.extend_select);
+    options.ignore.clone_from(&args.ignore);
+    options.fail_on = args.fail_on;
     let mut report = check(&options);
     report.errors.extend(early_errors);
     report.errors.sort();

@@ -2,6 +2,8 @@
 
 pub mod command;
 pub mod hop;
+pub mod hops;
 pub mod nginx;
+pub mod nginx_hops;
 pub mod problem;
 pub mod setting;

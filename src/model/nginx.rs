@@ -107,14 +107,20 @@ pub struct NginxModel {
 pub const FILE_LEVEL: u32 = u32::MAX;
 
 impl NginxModel {
-    pub fn config_of(&self, file: FileId) -> Option<&Config> {
-        self.configs.iter().find(|c| c.file == file)
+    /// The files an `include` directive (by file and the directive's start
+    /// offset) resolved to.
+    pub fn include_targets(&self, file: FileId, directive: Span) -> &[FileId] {
+        self.includes.iter().find(|i| i.file == file && i.directive == directive).map_or(&[], |i| &i.targets)
     }
 
-    /// Whether a module is available: from `load_module`, or named in
-    /// `[nginx] modules`.
-    pub fn module_enabled(&self, module: &LoadedModule, configured: &[LoadedModule]) -> bool {
-        self.loaded_modules.contains(module) || configured.contains(module)
+    /// The parsed tree of a file.
+    pub fn tree(&self, file: FileId) -> Option<&syntax::File> {
+        self.configs.iter().find(|c| c.file == file).map(|c| &c.tree)
+    }
+
+    /// The unit (context, origin) a file is linted in.
+    pub fn unit_of(&self, file: FileId) -> Option<&Unit> {
+        self.units.iter().find(|u| self.configs[u.config].file == file)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Output formats. Each takes a finished [`Report`] and writes text.
 
 pub mod concise;
+pub mod hops;
 pub mod json;
 pub mod text;
 

@@ -1,0 +1,37 @@
+//! `hoplint hops`.
+
+use std::io::Write;
+
+use crate::check::load;
+use crate::cli::{HopsArgs, HopsFormat};
+use crate::model::hops::collect;
+use crate::report;
+
+/// Prints every hop with its effective settings; returns the exit code
+/// (2 when the project could not be loaded, else 0).
+pub fn run(args: &HopsArgs) -> u8 {
+    let (options, early_errors) = super::check::options(&args.project);
+    let (loaded, mut report) = load(&options);
+    report.errors.extend(early_errors);
+    let hops = loaded.map(|(project, _)| {
+        let hops = collect(&project);
+        report.files = project.files;
+        hops
+    });
+    let hops = hops.unwrap_or_default();
+    let body = match args.format {
+        HopsFormat::Json => report::hops::json(&hops, &report),
+        HopsFormat::Text => report::hops::text(&hops, &report),
+    };
+    let _ = std::io::stdout().lock().write_all(body.as_bytes());
+    if args.format == HopsFormat::Text {
+        let mut stderr = std::io::stderr().lock();
+        for error in &report.errors {
+            let _ = writeln!(stderr, "error: {}", error.message);
+        }
+        for note in &report.notes {
+            let _ = writeln!(stderr, "note: {}", note.message);
+        }
+    }
+    if report.errors.is_empty() { 0 } else { 2 }
+}

@@ -1,0 +1,186 @@
+//! `hoplint hops` output: DESIGN.md's `hops --format json` contract, and a
+//! readable text form.
+
+use std::fmt::Write;
+
+use serde_json::{Map, Value, json};
+
+use crate::check::Report;
+use crate::model::hop::{Hop, HopSettings};
+use crate::model::setting::{Millis, Origin, Setting};
+use crate::source::SourceFile;
+
+/// A setting's value as JSON.
+trait JsonValue {
+    fn json(&self) -> Value;
+    fn text(&self) -> String;
+}
+
+impl JsonValue for Millis {
+    fn json(&self) -> Value {
+        self.to_json()
+    }
+    fn text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl JsonValue for u64 {
+    fn json(&self) -> Value {
+        Value::from(*self)
+    }
+    fn text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl JsonValue for bool {
+    fn json(&self) -> Value {
+        Value::from(*self)
+    }
+    fn text(&self) -> String {
+        if *self { "on" } else { "off" }.to_owned()
+    }
+}
+
+impl JsonValue for String {
+    fn json(&self) -> Value {
+        Value::from(self.as_str())
+    }
+    fn text(&self) -> String {
+        self.clone()
+    }
+}
+
+fn origin_json(origin: &Origin, files: &[SourceFile], out: &mut Map<String, Value>) {
+    match origin {
+        Origin::Explicit { file, span } => {
+            let source = &files[file.0 as usize];
+            out.insert("origin".into(), "explicit".into());
+            out.insert("file".into(), source.display_path().into());
+            out.insert("line".into(), source.lines.line(span.start).into());
+        }
+        Origin::Default { what } => {
+            out.insert("origin".into(), "default".into());
+            out.insert("what".into(), what.as_str().into());
+        }
+        Origin::Unknown { reason } => {
+            out.insert("origin".into(), "unknown".into());
+            out.insert("reason".into(), reason.as_str().into());
+        }
+    }
+}
+
+fn setting_json<T: JsonValue>(setting: &Setting<T>, files: &[SourceFile]) -> Value {
+    let mut out = Map::new();
+    out.insert("value".into(), setting.value.as_ref().map_or(Value::Null, JsonValue::json));
+    origin_json(&setting.origin, files, &mut out);
+    Value::Object(out)
+}
+
+/// Calls `f` with (JSON key, text label, value text, origin) for each setting
+/// the hop kind has, in the contract's order.
+fn each_setting(settings: &HopSettings, f: &mut dyn FnMut(&'static str, &'static str, Value, String, &Origin)) {
+    fn visit<T: JsonValue>(
+        key: &'static str,
+        label: &'static str,
+        setting: Option<&Setting<T>>,
+        emit: &mut dyn FnMut(&'static str, &'static str, Value, String, &Origin),
+    ) {
+        if let Some(s) = setting {
+            let value = s.value.as_ref().map_or(Value::Null, JsonValue::json);
+            let text = match (&s.value, &s.origin) {
+                (Some(v), _) => v.text(),
+                (None, Origin::Unknown { .. }) => "?".to_owned(),
+                (None, _) => "unbounded".to_owned(),
+            };
+            emit(key, label, value, text, &s.origin);
+        }
+    }
+    visit("idle_timeout", "idle keepalive", settings.idle_timeout.as_ref(), f);
+    visit("client_idle_timeout", "client keepalive", settings.client_idle_timeout.as_ref(), f);
+    visit("max_requests_per_connection", "requests / connection", settings.max_requests_per_connection.as_ref(), f);
+    visit("pool", "upstream pool", settings.pool.as_ref(), f);
+    visit("http_version", "http version", settings.http_version.as_ref(), f);
+    visit("read_timeout", "read timeout", settings.read_timeout.as_ref(), f);
+    visit("request_timeout", "request timeout", settings.request_timeout.as_ref(), f);
+    visit("worker_class", "worker class", settings.worker_class.as_ref(), f);
+    visit("stop_signal", "stop signal", settings.stop_signal.as_ref(), f);
+    visit("drain_timeout", "drain", settings.drain_timeout.as_ref(), f);
+    visit("prestop_seconds", "preStop delay", settings.prestop_seconds.as_ref(), f);
+    visit("grace_period", "grace period", settings.grace_period.as_ref(), f);
+}
+
+fn hop_json(hop: &Hop, files: &[SourceFile]) -> Value {
+    let source = &files[hop.file.0 as usize];
+    let mut settings = Map::new();
+    each_setting(&hop.settings, &mut |key, _, value, _, origin| {
+        let mut out = Map::new();
+        out.insert("value".into(), value);
+        origin_json(origin, files, &mut out);
+        settings.insert(key.into(), Value::Object(out));
+    });
+    let mut out = Map::new();
+    out.insert("id".into(), hop.id.as_str().into());
+    out.insert("kind".into(), hop.kind.as_str().into());
+    out.insert("file".into(), source.display_path().into());
+    out.insert("line".into(), source.lines.line(hop.span.start).into());
+    if let Some(version) = &hop.software_version {
+        out.insert("software_version".into(), setting_json(version, files));
+    }
+    out.insert("settings".into(), Value::Object(settings));
+    Value::Object(out)
+}
+
+/// The JSON contract: hops sorted by id, no chains yet, notes.
+pub fn json(hops: &[Hop], report: &Report) -> String {
+    let notes: Vec<Value> =
+        report.notes.iter().map(|n| json!({"file": n.file, "line": n.line, "message": n.message})).collect();
+    let errors: Vec<Value> = report.errors.iter().map(|e| json!({"file": e.file, "message": e.message})).collect();
+    let output = json!({
+        "version": 1,
+        "hops": hops.iter().map(|h| hop_json(h, &report.files)).collect::<Vec<_>>(),
+        "chains": [],
+        "notes": notes,
+        "errors": errors,
+    });
+    let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn origin_text(origin: &Origin, files: &[SourceFile]) -> String {
+    match origin {
+        Origin::Explicit { file, span } => {
+            let source = &files[file.0 as usize];
+            format!("{}:{}", source.display_path(), source.lines.line(span.start))
+        }
+        Origin::Default { what } => format!("default: {what}"),
+        Origin::Unknown { reason } => format!("unknown: {reason}"),
+    }
+}
+
+/// One block per hop: where it is, then each setting with its value and
+/// where the value comes from.
+pub fn text(hops: &[Hop], report: &Report) -> String {
+    let mut out = String::new();
+    if hops.is_empty() {
+        out.push_str("No hops found.\n");
+    }
+    for hop in hops {
+        let source = &report.files[hop.file.0 as usize];
+        let line = source.lines.line(hop.span.start);
+        let version = hop
+            .software_version
+            .as_ref()
+            .and_then(|v| v.value.as_deref())
+            .map(|v| format!(" ({v})"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{}  [{}{version}]  {}:{line}", hop.id, hop.kind.as_str(), source.display_path());
+        each_setting(&hop.settings, &mut |_, label, _, value, origin| {
+            let _ = writeln!(out, "  {label:<22} {value:<10} {}", origin_text(origin, &report.files));
+        });
+        out.push('\n');
+    }
+    out
+}

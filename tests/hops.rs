@@ -1,0 +1,87 @@
+//! `hoplint hops`: the JSON contract of DESIGN.md and effective values with
+//! their origins.
+
+mod common;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+fn hops(dir: &str, args: &[&str]) -> Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hops");
+    let mut all = vec!["hops", dir, "--format", "json", "--no-config"];
+    all.extend_from_slice(args);
+    let (status, stdout, stderr) = common::hoplint(&root, &all);
+    assert_eq!(status, 0, "{stderr}");
+    common::json(&stdout)
+}
+
+fn hop<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == id)
+        .unwrap_or_else(|| panic!("no hop {id} in {report}"))
+}
+
+#[test]
+fn nginx_upstreams_and_servers_with_origins() {
+    let report = hops("nginx-include", &["--nginx-version", "1.18.0"]);
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["chains"], serde_json::json!([]));
+    let ids: Vec<&str> = report["hops"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted, "hops are sorted by id");
+
+    let app = hop(&report, "nginx-include/conf.d/app.conf:upstream app");
+    assert_eq!(app["kind"], "nginx-upstream");
+    assert_eq!((app["file"].as_str(), app["line"].as_u64()), (Some("nginx-include/conf.d/app.conf"), Some(1)));
+    assert_eq!(app["software_version"]["value"], "1.18.0");
+    let settings = &app["settings"];
+    // The http-level keepalive_timeout is the client side: the upstream keeps
+    // its own default.
+    assert_eq!(settings["idle_timeout"]["value"], 60);
+    assert_eq!(settings["idle_timeout"]["origin"], "default");
+    assert!(settings["idle_timeout"]["what"].as_str().unwrap().starts_with("nginx 1.18.0 upstream keepalive_timeout"));
+    assert_eq!(settings["max_requests_per_connection"]["value"], 500);
+    assert_eq!(settings["max_requests_per_connection"]["line"], 4);
+    assert_eq!(settings["pool"]["value"], true);
+    assert_eq!(settings["pool"]["origin"], "explicit");
+
+    let legacy = &hop(&report, "nginx-include/conf.d/app.conf:upstream legacy")["settings"];
+    assert_eq!(legacy["max_requests_per_connection"]["value"], 100, "nginx before 1.19.10");
+    assert_eq!(legacy["pool"]["value"], false);
+
+    let shop = &hop(&report, "nginx-include/conf.d/app.conf:server shop.test")["settings"];
+    assert_eq!(shop["client_idle_timeout"]["value"], 30);
+    assert_eq!(shop["client_idle_timeout"]["line"], 12);
+    // inherited from the http block of the including nginx.conf
+    assert_eq!(shop["read_timeout"]["value"], 120);
+    assert_eq!(shop["read_timeout"]["file"], "nginx-include/nginx.conf");
+    assert_eq!(shop["drain_timeout"]["value"], 30);
+    let other = &hop(&report, "nginx-include/conf.d/app.conf:server 81")["settings"];
+    assert_eq!(other["client_idle_timeout"]["value"], 65);
+    assert_eq!(other["client_idle_timeout"]["line"], 5);
+}
+
+#[test]
+fn defaults_follow_the_nginx_version() {
+    let newer = hops("nginx-include", &["--nginx-version", "1.30"]);
+    let legacy = &hop(&newer, "nginx-include/conf.d/app.conf:upstream legacy")["settings"];
+    assert_eq!(legacy["max_requests_per_connection"]["value"], 1000);
+    // since 1.29.7 an upstream pools 32 connections by default
+    assert_eq!(legacy["pool"]["value"], true);
+    assert_eq!(legacy["pool"]["origin"], "default");
+}
+
+#[test]
+fn text_output_names_values_and_origins() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hops");
+    let (status, stdout, _) =
+        common::hoplint(&root, &["hops", "nginx-include", "--no-config", "--nginx-version", "1.24"]);
+    assert_eq!(status, 0);
+    assert!(stdout.contains("nginx-include/conf.d/app.conf:upstream app  [nginx-upstream (1.24.0)]"), "{stdout}");
+    assert!(stdout.contains("requests / connection  500        nginx-include/conf.d/app.conf:4"), "{stdout}");
+}
