@@ -155,10 +155,20 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
     let mut images: Vec<String> = Vec::new();
     let inputs = found.files.into_iter().chain(options.stdin.clone());
     for (path, bytes) in inputs {
+        // Configuration is text: a NUL byte in the first 8 KiB marks a binary
+        // file, which is skipped (git uses the same test).
+        if bytes.iter().take(8192).any(|b| *b == 0) {
+            report.notes.push(file_note(&path, "skipped: binary file"));
+            continue;
+        }
         let file = SourceFile::new(path, bytes);
         images.extend(image_references(&file.path, &file.text));
         let kind = forced_kind(&forced, &file.path).or_else(|| classify::classify(&file.path, &file.text));
         if kind == Some(Kind::Nginx) {
+            if file.lossy {
+                let message = "not valid UTF-8: read with replacement characters; fixes will not rewrite it";
+                report.notes.push(file_note(&file.path, message));
+            }
             nginx_files.push(FileId(index(files.len())));
             files.push(file);
         }
@@ -190,6 +200,10 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
     report.notes.sort();
     report.errors.sort();
     (Some((project, selection)), report)
+}
+
+fn file_note(path: &Path, message: &str) -> Note {
+    Note { file: Some(crate::source::display_path(path)), line: None, message: message.to_owned() }
 }
 
 fn index(n: usize) -> u32 {

@@ -246,3 +246,19 @@ fn the_example_configuration_is_valid() {
     write(dir.path(), "nginx.conf", CLEAN);
     hoplint().current_dir(dir.path()).args(["check", "."]).assert().code(0);
 }
+
+#[test]
+fn binary_empty_and_non_utf8_files_never_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("nginx.conf"), b"server {\x00\x01}").unwrap();
+    std::fs::write(dir.path().join("site.conf"), b"server {\n    listen 80; # caf\xe9\n}\n").unwrap();
+    std::fs::write(dir.path().join("empty.conf"), b"").unwrap();
+    let (status, stdout, _) = common::hoplint(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(status, 0, "{stdout}");
+    let report = common::json(&stdout);
+    let notes: Vec<String> =
+        report["notes"].as_array().unwrap().iter().map(|n| format!("{} {}", n["file"], n["message"])).collect();
+    assert!(notes.iter().any(|n| n.contains("nginx.conf") && n.contains("binary")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("site.conf") && n.contains("not valid UTF-8")), "{notes:?}");
+    assert_eq!(report["summary"]["files"], 1);
+}
