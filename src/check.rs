@@ -174,18 +174,7 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         }
     }
 
-    let mut modules = Modules::default();
-    for name in &config.nginx.modules {
-        match module_from_config(name) {
-            Some(m) => {
-                modules.enabled.insert(m);
-            }
-            None => report.errors.push(RunError {
-                file: config_path.clone(),
-                message: format!("unknown nginx module `{name}` in [nginx] modules: use lua, headers-more, njs, or a module name such as http_geoip_module"),
-            }),
-        }
-    }
+    let mut modules = configured_modules(config, config_path.as_deref(), &mut report);
     let image_names: Vec<&str> = images.iter().map(String::as_str).collect();
     modules.enabled.extend(nginx_model::modules_from_images(&image_names));
 
@@ -200,6 +189,25 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
     report.notes.sort();
     report.errors.sort();
     (Some((project, selection)), report)
+}
+
+/// `[nginx] modules` from hoplint.toml; unknown names are run errors.
+fn configured_modules(config: &settings::ConfigFile, config_path: Option<&str>, report: &mut Report) -> Modules {
+    let mut modules = Modules::default();
+    for name in &config.nginx.modules {
+        match module_from_config(name) {
+            Some(m) => {
+                modules.enabled.insert(m);
+            }
+            None => report.errors.push(RunError {
+                file: config_path.map(str::to_owned),
+                message: format!(
+                    "unknown nginx module `{name}` in [nginx] modules: use lua, headers-more, njs, or a module name such as http_geoip_module"
+                ),
+            }),
+        }
+    }
+    modules
 }
 
 fn file_note(path: &Path, message: &str) -> Note {
