@@ -185,7 +185,8 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
     modules.enabled.extend(nginx.loaded_modules.iter().cloned());
     report.files_parsed = nginx.configs.len();
 
-    let project = Project { root, files, unreadable, nginx, nginx_version, nginx_modules: modules };
+    let project =
+        Project { root, files, unreadable, nginx, nginx_version, nginx_modules: modules, parse_problems: Vec::new() };
     report.notes.sort();
     report.errors.sort();
     (Some((project, selection)), report)

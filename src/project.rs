@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::knowledge::Version;
 use crate::model::nginx::{Ctx, Modules, NginxModel, Resolution, resolve_directive, walk_with_context};
+use crate::model::problem::ParseProblem;
 use crate::source::{FileId, SourceFile};
 use crate::syntax::nginx::Directive;
 
@@ -57,6 +58,8 @@ pub struct Project {
     pub nginx: NginxModel,
     pub nginx_version: ResolvedVersion,
     pub nginx_modules: Modules,
+    /// Files of other formats that did not parse (HL004).
+    pub parse_problems: Vec<ParseProblem>,
 }
 
 impl Project {

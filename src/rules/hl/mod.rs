@@ -1,6 +1,7 @@
 //! HL: hoplint itself.
 
 mod suppression_without_reason;
+mod unparsable_backend_config;
 mod unreadable_file;
 mod unused_suppression;
 
@@ -9,5 +10,6 @@ use super::Rule;
 pub(super) static RULES: &[&Rule] = &[
     &unused_suppression::RULE,         // HL001
     &suppression_without_reason::RULE, // HL002
+    &unparsable_backend_config::RULE,  // HL004
     &unreadable_file::RULE,            // HL005
 ];
