@@ -2,6 +2,8 @@
 
 pub mod command;
 pub mod hop;
+pub mod ingress_nginx;
+pub mod k8s;
 pub mod nginx;
 pub mod problem;
 pub mod setting;
