@@ -193,6 +193,10 @@ pub fn analyze(
     }
     if controllers.is_empty() {
         for cm in configmaps.iter().filter(|cm| is_conventional(cm.object.meta.name())) {
+            // Hop ids carry no namespace: the first of two same-named ConfigMaps in one file wins.
+            if ids.contains(&cm.source().id) {
+                continue;
+            }
             let version = assumed_version(
                 declared,
                 cm.manifests.file,
@@ -248,29 +252,33 @@ fn is_conventional(name: &str) -> bool {
 }
 
 /// The ConfigMap of a controller: `--configmap=NAMESPACE/NAME`, else an
-/// unambiguous conventional name.
+/// unambiguous conventional name (in its own file, else its namespace, else
+/// anywhere).
 fn find_configmap<'a, 'm>(
     controller: &Controller<'_>,
     configmaps: &'a [NamedConfigMap<'m>],
 ) -> Option<&'a NamedConfigMap<'m>> {
     let own_namespace = controller.object.meta.namespace.as_str();
     if let Some((namespace, name)) = configmap_flag(controller) {
-        let named = configmaps.iter().find(|cm| {
+        let named = |cm: &&NamedConfigMap<'m>| {
             cm.object.meta.name() == name && namespace.as_deref().is_none_or(|ns| ns == cm.object.meta.namespace)
-        });
-        if named.is_some() {
-            return named;
+        };
+        // The same name may be installed from several files (overlays,
+        // copies): the controller's own file wins.
+        let in_own_file = configmaps.iter().filter(named).find(|cm| cm.manifests.file == controller.manifests.file);
+        if let Some(found) = in_own_file.or_else(|| configmaps.iter().find(named)) {
+            return Some(found);
         }
     }
     let conventional: Vec<&NamedConfigMap<'m>> =
         configmaps.iter().filter(|cm| is_conventional(cm.object.meta.name())).collect();
-    let same_namespace: Vec<&&NamedConfigMap<'m>> =
-        conventional.iter().filter(|cm| cm.object.meta.namespace == own_namespace).collect();
-    match (same_namespace.as_slice(), conventional.as_slice()) {
-        ([only], _) => Some(*only),
-        ([], [only]) => Some(*only),
+    let only = |candidates: Vec<&'a NamedConfigMap<'m>>| match candidates.as_slice() {
+        [only] => Some(*only),
         _ => None,
-    }
+    };
+    let same_file = conventional.iter().copied().filter(|cm| cm.manifests.file == controller.manifests.file).collect();
+    let same_namespace = conventional.iter().copied().filter(|cm| cm.object.meta.namespace == own_namespace).collect();
+    only(same_file).or_else(|| only(same_namespace)).or_else(|| only(conventional))
 }
 
 /// `--configmap=NS/NAME` (or `--configmap NS/NAME`), with `$(VAR)`

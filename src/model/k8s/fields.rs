@@ -214,8 +214,8 @@ impl<'a> Reader<'a> {
         let Some(node) = Self::present(parent, key) else { return Field::Absent };
         match (node.as_str(), plain_type(node)) {
             (_, PlainType::Int(value)) => Field::Set(Spanned { value, span: node.span }),
-            (Some(text), _) => {
-                let reason = format!("`{key}` must be an integer, found `{text}`");
+            (Some(_), _) => {
+                let reason = format!("`{key}` must be an integer, found `{}`", node.span.text(self.src));
                 self.problem(node.span, reason.clone());
                 Field::Invalid { span: node.span, reason }
             }

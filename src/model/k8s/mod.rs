@@ -143,7 +143,9 @@ pub fn read_manifests(file: FileId, source: &SourceFile) -> Manifests {
     if let Some(error) = parsed.error {
         reader.problem(error.span, format!("YAML syntax error: {}", error.message));
     }
-    Manifests { file, path: source.display_path(), objects, problems: reader.problems }
+    let mut problems = reader.problems;
+    problems.sort_by_key(|p| p.span);
+    Manifests { file, path: source.display_path(), objects, problems }
 }
 
 fn read_object(reader: &mut Reader<'_>, node: &Node, out: &mut Vec<Object>) {
@@ -185,12 +187,14 @@ fn read_workload(reader: &mut Reader<'_>, object: &Node, kind: &str, meta: &Meta
         _ => return None,
     };
     let mut template = object;
+    let mut reached = line_span(reader.src, object.span.start);
     for key in template_path {
         let Some(next) = reader.mapping(template, key) else {
             let path = template_path.join(".");
-            reader.problem(line_span(reader.src, object.span.start), format!("{kind} has no pod template (`{path}`)"));
+            reader.problem(reached, format!("{kind} has no pod template (`{path}`)"));
             return Some(Body::Other);
         };
+        reached = reader.key_line(template, key).unwrap_or(reached);
         template = next;
     }
     let template_labels = if template_path.is_empty() {
@@ -199,7 +203,7 @@ fn read_workload(reader: &mut Reader<'_>, object: &Node, kind: &str, meta: &Meta
         reader.mapping(template, "metadata").map(|m| reader.string_map(m, "labels")).unwrap_or_default()
     };
     let Some(pod) = PodSpec::read(reader, template) else {
-        reader.problem(line_span(reader.src, template.span.start), format!("{kind} has no pod spec (`spec`)"));
+        reader.problem(reached, format!("{kind} has no pod spec (`spec`)"));
         return Some(Body::Other);
     };
     Some(Body::Workload(Box::new(Workload { template_labels, pod })))
