@@ -509,6 +509,9 @@ fn kube_proxy_configuration_and_its_configmap() {
     assert_eq!(m.problems.len(), 1);
     assert_eq!(files.line(m.file, m.problems[0].span), 22);
     assert_eq!(files.text(m.file, m.problems[0].span), "forever");
+    // Kubernetes documents in a ConfigMap are not configuration files to parse as such.
+    let embedded: Vec<String> = embedded_configs(&m).into_iter().map(|e| e.key).collect();
+    assert_eq!(embedded, ["nginx-snippet.conf"]);
 }
 
 #[test]

@@ -19,7 +19,7 @@ use crate::model::k8s::prestop::prestop_delay;
 use crate::model::k8s::{
     ConfigMap, Container, DataEntry, Field, HelmValues, KeyValue, Manifests, Meta, Object, PodSpec,
 };
-use crate::model::setting::{Millis, Setting};
+use crate::model::setting::{Millis, Origin, Setting};
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -81,14 +81,14 @@ pub struct Controller<'m> {
     pub container: &'m Container,
 }
 
-/// Every ingress-nginx controller container: its image is a controller
-/// image, or it runs `/nginx-ingress-controller`.
+/// Every ingress-nginx controller container (init containers aside): its
+/// image is a controller image, or it runs `/nginx-ingress-controller`.
 pub fn find_controllers(manifests: &[Manifests]) -> Vec<Controller<'_>> {
     let mut found = Vec::new();
     for file in manifests {
         for object in &file.objects {
             let Some(workload) = object.workload() else { continue };
-            for container in &workload.pod.containers {
+            for container in workload.pod.containers.iter().filter(|c| c.runs_with_pod()) {
                 let by_image = container.image.as_ref().is_some_and(|i| is_controller_image_name(&i.value.name()));
                 let by_binary = container.words().next().is_some_and(|w| w.text == CONTROLLER_BINARY);
                 if by_image || by_binary {
@@ -546,7 +546,7 @@ impl ConfigReader<'_> {
 /// `upstream-keepalive-connections` > 0 (the template renders `keepalive`
 /// only then) and `proxy-http-version` ≠ 1.0.
 fn pool(connections: &Setting<i64>, http_version: &Setting<String>) -> Setting<bool> {
-    let off = |origin: &crate::model::setting::Origin| Setting { value: Some(false), origin: origin.clone() };
+    let off = |origin: &Origin| Setting { value: Some(false), origin: origin.clone() };
     match (connections.value, http_version.value.as_deref()) {
         (Some(n), _) if n <= 0 => off(&connections.origin),
         (_, Some("1.0")) => off(&http_version.origin),

@@ -3,7 +3,7 @@
 //! gunicorn.conf.py, server.xml…) can be parsed as their own format with
 //! spans mapped back to the YAML file.
 
-use crate::model::k8s::fields::{PlainType, Reader, line_span, plain_type};
+use crate::model::k8s::fields::{PlainType, Reader, plain_type};
 use crate::model::k8s::kube_proxy::KubeProxyConfig;
 use crate::model::k8s::{Manifests, looks_like_kubernetes};
 use crate::span::Span;
@@ -51,8 +51,8 @@ impl ConfigMap {
 }
 
 /// The entries of a string map. With `strings_only`, a plain value that YAML
-/// reads as a number, boolean or null is a problem: the API rejects a
-/// ConfigMap whose `data` holds anything but strings.
+/// reads as a number or a boolean is a problem: the API rejects a ConfigMap
+/// whose `data` holds them (`ConfigMap.data` is `map[string]string`).
 pub(crate) fn read_entries(reader: &mut Reader<'_>, map: &Node, what: &str, strings_only: bool) -> Vec<DataEntry> {
     let mut entries = Vec::new();
     for (key, value) in map.entries() {
@@ -61,11 +61,10 @@ pub(crate) fn read_entries(reader: &mut Reader<'_>, map: &Node, what: &str, stri
             reader.problem(span, format!("`{what}` must map names to strings"));
             continue;
         };
-        if strings_only && plain_type(value) != PlainType::Str {
-            let shown = if text.is_empty() { "null" } else { text };
+        if strings_only && matches!(plain_type(value), PlainType::Int(_) | PlainType::Float | PlainType::Bool(_)) {
             reader.problem(
-                if value.span.is_empty() { line_span(reader.src, key.span.start) } else { value.span },
-                format!("`{what}` values must be strings: quote `{shown}` (the API rejects this ConfigMap)"),
+                value.span,
+                format!("`{what}` values must be strings: quote `{text}` (the API rejects this ConfigMap)"),
             );
         }
         let Some(embedded) = Embedded::of(value, reader.src) else { continue };
@@ -122,12 +121,15 @@ pub fn is_config_file_key(key: &str) -> bool {
 
 /// The ConfigMap values of `manifests` whose keys name configuration files
 /// (`nginx.conf`, `*.conf`, `gunicorn.conf.py`, `*.py`, `server.xml`,
-/// `application*.yml|yaml|properties`, `php-fpm.conf`, `www.conf`).
+/// `application*.yml|yaml|properties`, `php-fpm.conf`, `www.conf`), except
+/// Kubernetes documents (kube-proxy's `config.conf`, read here already).
 pub fn embedded_configs(manifests: &Manifests) -> Vec<EmbeddedConfig> {
     let mut out = Vec::new();
     for object in &manifests.objects {
         let Some(configmap) = object.configmap() else { continue };
-        for entry in configmap.data.iter().filter(|e| is_config_file_key(&e.key)) {
+        let config_files =
+            configmap.data.iter().filter(|e| is_config_file_key(&e.key) && !looks_like_kubernetes(&e.embedded.text));
+        for entry in config_files {
             out.push(EmbeddedConfig {
                 configmap: object.meta.name().to_owned(),
                 namespace: object.meta.namespace.clone(),
@@ -139,4 +141,22 @@ pub fn embedded_configs(manifests: &Manifests) -> Vec<EmbeddedConfig> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_file_keys() {
+        for key in ["nginx.conf", "default.conf", "gunicorn.conf.py", "settings.py", "server.xml", "www.conf"] {
+            assert!(is_config_file_key(key), "{key}");
+        }
+        for key in ["application.yml", "application-prod.yaml", "Application.properties"] {
+            assert!(is_config_file_key(key), "{key}");
+        }
+        for key in ["LOG_LEVEL", "index.html", "values.yaml", "conf", "nginx.conf.bak"] {
+            assert!(!is_config_file_key(key), "{key}");
+        }
+    }
 }

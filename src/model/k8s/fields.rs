@@ -44,14 +44,6 @@ impl<T> Field<T> {
             Field::Absent => None,
         }
     }
-
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
-        match self {
-            Field::Set(Spanned { value, span }) => Field::Set(Spanned { value: f(value), span }),
-            Field::Invalid { span, reason } => Field::Invalid { span, reason },
-            Field::Absent => Field::Absent,
-        }
-    }
 }
 
 /// One entry of a string map (labels, annotations, selectors).

@@ -208,3 +208,48 @@ fn read_workload(reader: &mut Reader<'_>, object: &Node, kind: &str, meta: &Meta
     };
     Some(Body::Workload(Box::new(Workload { template_labels, pod })))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Manifests {
+        read_manifests(FileId(0), &SourceFile::new("m.yaml".into(), text.as_bytes().to_vec()))
+    }
+
+    #[test]
+    fn odd_shapes_are_problems_or_ignored() {
+        let odd = [
+            "- apiVersion: v1\n  kind: Pod\n",
+            "apiVersion: v1\nkind: [Pod]\n",
+            "apiVersion: v1\nkind: List\nitems: {a: 1}\n",
+            "apiVersion: v1\nkind: List\nitems: [1, [2], {kind: Pod}]\n",
+            "apiVersion: v1\nkind: Pod\nmetadata: []\nspec: 3\n",
+            "apiVersion: v1\nkind: Pod\nspec:\n  containers: [1, {name: [x]}, {name: a, env: 5, ports: [{containerPort: x}]}]\n",
+            "apiVersion: v1\nkind: Service\nspec:\n  ports: [{port: [1]}, {targetPort: {a: 1}}]\n",
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nspec:\n  rules: [{http: {paths: [{backend: {service: {port: {number: x}}}}]}}]\n",
+            "apiVersion: v1\nkind: ConfigMap\ndata: [a]\n",
+            "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: {b: c}\n  ? [k]\n  : v\n",
+            "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template: {spec: {containers: [{name: a, lifecycle: {preStop: {sleep: {seconds: x}}}}]}}\n",
+            "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nconntrack: [1]\n",
+            "\u{feff}apiVersion: v1\nkind: Pod\n",
+            "apiVersion: v1\nkind: ConfigMap\ndata:\n  config.conf: |\n    apiVersion: v1\n    kind: KubeProxyConfiguration\n    conntrack: {maxPerCore: [\n",
+        ];
+        for text in odd {
+            let manifests = read(text);
+            let _ = hops::container_hops(&manifests);
+            let _ = embedded_configs(&manifests);
+        }
+        let pod = read("apiVersion: v1\nkind: Pod\nspec:\n  containers: [1, {name: a}]\n");
+        assert_eq!(pod.problems.len(), 1);
+        assert_eq!(pod.problems[0].message, "`containers[]` must be a mapping, found a scalar");
+        assert_eq!(pod.objects[0].workload().map(|w| w.pod.containers.len()), Some(1));
+    }
+
+    #[test]
+    fn only_top_level_api_version_and_kind_count() {
+        assert!(looks_like_kubernetes("---\napiVersion: apps/v1\nkind: Deployment\n"));
+        assert!(!looks_like_kubernetes("spec:\n  apiVersion: v1\n  kind: Pod\n"));
+        assert!(!looks_like_kubernetes("kind: Pod\n"));
+    }
+}
