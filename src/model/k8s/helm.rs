@@ -178,6 +178,26 @@ fn configures_ingress_nginx(controller: &Node) -> bool {
 mod tests {
     use super::*;
 
+    fn values(text: &str) -> Option<HelmValues> {
+        read_helm_values(FileId(0), &SourceFile::new("values.yaml".into(), text.as_bytes().to_vec()))
+    }
+
+    #[test]
+    fn only_the_ingress_nginx_chart_counts() {
+        let umbrella = values("ingress-nginx:\n  controller:\n    config:\n      keep-alive: \"10\"\n").unwrap();
+        assert_eq!(umbrella.config[0].key, "keep-alive");
+        assert_eq!(umbrella.controller_line.start, 17);
+        let by_image = values("controller:\n  image:\n    repository: quay.io/kubernetes-ingress-controller/nginx-ingress-controller\n    tag: 0.30.0\n").unwrap();
+        assert_eq!(by_image.image.tag.unwrap().value, "0.30.0");
+        assert!(values("controller:\n  publishService:\n    enabled: true\n").is_some());
+        // F5 NGINX Ingress chart, other charts, and no `controller` at all.
+        assert!(values("controller:\n  config:\n    entries:\n      keepalive-timeout: 65s\n").is_none());
+        assert!(values("controller:\n  config:\n    logLevel: debug\n").is_none());
+        assert!(values("controller: on\n").is_none());
+        assert!(values("replicaCount: 2\n").is_none());
+        assert!(values("").is_none());
+    }
+
     #[test]
     fn templates_are_recognised_by_helm_actions() {
         assert!(is_helm_template("image: {{ .Values.image }}\n"));
