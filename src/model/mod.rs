@@ -3,6 +3,8 @@
 pub mod command;
 pub mod hop;
 pub mod hops;
+pub mod ingress_nginx;
+pub mod k8s;
 pub mod nginx;
 pub mod nginx_hops;
 pub mod problem;
