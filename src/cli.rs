@@ -48,6 +48,10 @@ pub struct ProjectArgs {
     /// nginx version the configuration runs on (`1.24` or `1.24.0`).
     #[arg(long, value_name = "VERSION")]
     pub nginx_version: Option<String>,
+    /// ingress-nginx controller version (`1.11` or `1.11.3`); default: the
+    /// controller image tag, else the newest release.
+    #[arg(long, value_name = "VERSION")]
+    pub ingress_nginx_version: Option<String>,
     /// Use this configuration file instead of searching for hoplint.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,

@@ -84,3 +84,18 @@ impl Diagnostic {
         self
     }
 }
+
+impl Diagnostic {
+    /// Moves every location (primary, related, fix edits) through `f`.
+    pub fn map_locations(&mut self, f: &dyn Fn(FileId, Span) -> (FileId, Span)) {
+        (self.file, self.span) = f(self.file, self.span);
+        for r in &mut self.related {
+            (r.file, r.span) = f(r.file, r.span);
+        }
+        if let Some(fix) = &mut self.fix {
+            for e in &mut fix.edits {
+                (e.file, e.span) = f(e.file, e.span);
+            }
+        }
+    }
+}

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod diagnostic;
 pub mod fix;
 pub mod knowledge;
+pub mod load;
 pub mod model;
 pub mod project;
 pub mod report;

@@ -4,10 +4,15 @@
 use std::path::{Path, PathBuf};
 
 use crate::knowledge::Version;
+use crate::model::k8s::Manifests;
+use crate::model::k8s::helm::HelmValues;
 use crate::model::nginx::{Ctx, Modules, NginxModel, Resolution, resolve_directive, walk_with_context};
 use crate::model::problem::ParseProblem;
+use crate::model::setting::Setting;
 use crate::source::{FileId, SourceFile};
+use crate::span::Span;
 use crate::syntax::nginx::Directive;
+use crate::syntax::yaml::Embedded;
 
 /// Where a version in use came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +65,26 @@ pub struct Project {
     pub nginx_modules: Modules,
     /// Files of other formats that did not parse (HL004).
     pub parse_problems: Vec<ParseProblem>,
+    /// Kubernetes manifests, one entry per YAML file.
+    pub k8s: Vec<Manifests>,
+    /// Helm values files of the ingress-nginx chart.
+    pub helm_values: Vec<HelmValues>,
+    /// Configuration files embedded in other files (ConfigMap `data:`).
+    pub embedded: Vec<EmbeddedFile>,
+    /// The ingress-nginx version declared on the command line or in
+    /// hoplint.toml (else the controller image tag decides).
+    pub ingress_nginx_version: Option<Setting<Version>>,
+}
+
+/// A configuration file embedded in another one (a ConfigMap's `data:`
+/// value): a file of its own for parsing, whose spans map back to the parent.
+#[derive(Debug)]
+pub struct EmbeddedFile {
+    pub file: FileId,
+    pub parent: FileId,
+    /// Where in the parent: `ConfigMap/edge/nginx.conf`.
+    pub label: String,
+    pub embedded: Embedded,
 }
 
 impl Project {
@@ -77,6 +102,24 @@ impl Project {
             walk_with_context(&config.tree, &source.text, unit.context, &mut |directive, ctx, parents| {
                 f(NginxSite { file: config.file, source, directive, ctx, parents });
             });
+        }
+    }
+
+    /// Where a span of `file` is in the files on disk: spans of an embedded
+    /// file map into its parent (a ConfigMap's YAML).
+    pub fn on_disk(&self, file: FileId, span: Span) -> (FileId, Span) {
+        match self.embedded.iter().find(|e| e.file == file) {
+            Some(e) => (e.parent, e.embedded.span_to_source(span)),
+            None => (file, span),
+        }
+    }
+
+    /// A file's name for hop ids and messages: the path, or for an embedded
+    /// file `parent.yaml:ConfigMap/name/key`.
+    pub fn display_name(&self, file: FileId) -> String {
+        match self.embedded.iter().find(|e| e.file == file) {
+            Some(e) => format!("{}:{}", self.file(e.parent).display_path(), e.label),
+            None => self.file(file).display_path(),
         }
     }
 

@@ -85,3 +85,59 @@ fn text_output_names_values_and_origins() {
     assert!(stdout.contains("nginx-include/conf.d/app.conf:upstream app  [nginx-upstream (1.24.0)]"), "{stdout}");
     assert!(stdout.contains("requests / connection  500        nginx-include/conf.d/app.conf:4"), "{stdout}");
 }
+
+fn hops_at(dir: &std::path::Path, args: &[&str]) -> Value {
+    let (status, stdout, stderr) = common::hoplint(dir, args);
+    assert_eq!(status, 0, "{stderr}");
+    common::json(&stdout)
+}
+
+#[test]
+fn kubernetes_hops_and_embedded_configs_map_back_to_the_yaml() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/k8s");
+    let report = hops_at(&root, &["hops", ".", "--format", "json", "--no-config"]);
+    // nginx.conf embedded in a ConfigMap: the hop and its values point into the YAML file
+    let upstream = hop(&report, "configmap-embedded.yaml:ConfigMap/web-config/nginx.conf:upstream app");
+    assert_eq!(upstream["file"], "configmap-embedded.yaml");
+    assert_eq!(upstream["line"], 8);
+    assert_eq!(upstream["settings"]["pool"]["file"], "configmap-embedded.yaml");
+    assert_eq!(upstream["settings"]["pool"]["line"], 10);
+    // an invalid ConfigMap value behaves as the controller does: the default applies
+    let controller = hop(&report, "ingress-nginx/configmap.yaml:ConfigMap/ingress-nginx-controller");
+    assert_eq!(controller["kind"], "ingress-nginx");
+    assert_eq!(controller["software_version"]["value"], "1.11.3");
+    assert_eq!(controller["settings"]["idle_timeout"]["value"], 60);
+    assert_eq!(controller["settings"]["idle_timeout"]["origin"], "default");
+    assert_eq!(controller["settings"]["grace_period"]["value"], 300);
+    assert_eq!(controller["settings"]["grace_period"]["file"], "ingress-nginx/deploy.yaml");
+}
+
+#[test]
+fn declared_ingress_nginx_version_wins_over_the_image_tag() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/k8s");
+    let report = hops_at(
+        &root,
+        &["hops", "ingress-nginx", "--format", "json", "--no-config", "--ingress-nginx-version", "0.39"],
+    );
+    let controller = hop(&report, "ingress-nginx/configmap.yaml:ConfigMap/ingress-nginx-controller");
+    assert_eq!(controller["settings"]["max_requests_per_connection"]["value"], 100, "before 0.40.0");
+}
+
+#[test]
+fn rendered_helm_output_on_stdin() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/k8s/ingress-nginx");
+    let mut text = String::new();
+    for name in ["configmap.yaml", "deploy.yaml"] {
+        text.push_str(&std::fs::read_to_string(root.join(name)).unwrap());
+        text.push_str("\n---\n");
+    }
+    let output = assert_cmd::Command::cargo_bin("hoplint")
+        .unwrap()
+        .args(["hops", "-", "--format", "json", "--no-config"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let report = common::json(&String::from_utf8_lossy(&output.stdout));
+    let controller = hop(&report, "-:ConfigMap/ingress-nginx-controller");
+    assert_eq!(controller["settings"]["client_idle_timeout"]["origin"], "explicit");
+}

@@ -17,6 +17,7 @@ pub fn options(args: &ProjectArgs) -> (CheckOptions, Vec<RunError>) {
             (None, false) => ConfigChoice::Discover,
         },
         nginx_version: args.nginx_version.clone(),
+        ingress_nginx_version: args.ingress_nginx_version.clone(),
         ..CheckOptions::default()
     };
     let mut errors = Vec::new();
@@ -26,7 +27,7 @@ pub fn options(args: &ProjectArgs) -> (CheckOptions, Vec<RunError>) {
             if let Err(err) = std::io::stdin().read_to_end(&mut bytes) {
                 errors.push(RunError { file: None, message: format!("cannot read standard input: {err}") });
             }
-            let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("stdin.conf"));
+            let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
             options.stdin = Some((name, bytes));
         } else {
             options.paths.push(path.clone());

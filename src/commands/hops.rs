@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
-use crate::check::load;
 use crate::cli::{HopsArgs, HopsFormat};
+use crate::load::load;
 use crate::model::hops::collect;
 use crate::report;
 
@@ -14,7 +14,9 @@ pub fn run(args: &HopsArgs) -> u8 {
     let (loaded, mut report) = load(&options);
     report.errors.extend(early_errors);
     let hops = loaded.map(|(project, _)| {
-        let hops = collect(&project);
+        let (hops, notes) = collect(&project);
+        report.notes.extend(notes);
+        report.notes.sort();
         report.files = project.files;
         hops
     });

@@ -47,6 +47,14 @@ pub fn ingress_nginx(key: &str, version: Version) -> Option<&'static IngressDefa
     INGRESS_DEFAULTS.iter().filter(|row| row.key == key && row.since <= version).max_by_key(|row| row.since)
 }
 
+/// Every ingress-nginx release the ConfigMap table has a row for, oldest first.
+pub fn ingress_nginx_versions() -> Vec<Version> {
+    let mut versions: Vec<Version> = INGRESS_DEFAULTS.iter().map(|row| row.since).collect();
+    versions.sort_unstable();
+    versions.dedup();
+    versions
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Hops: one proxy or backend (or container) with its effective settings,
 //! the common view that `hoplint hops` prints and the cross-hop rules read.
 
-use crate::model::setting::{Millis, Setting};
+use crate::model::setting::{Millis, Origin, Setting};
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -87,4 +87,40 @@ pub struct Hop {
     pub span: Span,
     pub software_version: Option<Setting<String>>,
     pub settings: HopSettings,
+}
+
+impl Hop {
+    /// Moves every location (the hop's and its settings' origins) through `f`,
+    /// e.g. from an embedded file to the YAML file that holds it.
+    pub fn map_locations(&mut self, f: &dyn Fn(FileId, Span) -> (FileId, Span)) {
+        (self.file, self.span) = f(self.file, self.span);
+        let origin = |o: &mut Origin| {
+            if let Origin::Explicit { file, span } = o {
+                (*file, *span) = f(*file, *span);
+            }
+        };
+        if let Some(v) = &mut self.software_version {
+            origin(&mut v.origin);
+        }
+        let s = &mut self.settings;
+        for o in [
+            s.idle_timeout.as_mut().map(|x| &mut x.origin),
+            s.client_idle_timeout.as_mut().map(|x| &mut x.origin),
+            s.max_requests_per_connection.as_mut().map(|x| &mut x.origin),
+            s.pool.as_mut().map(|x| &mut x.origin),
+            s.http_version.as_mut().map(|x| &mut x.origin),
+            s.read_timeout.as_mut().map(|x| &mut x.origin),
+            s.request_timeout.as_mut().map(|x| &mut x.origin),
+            s.worker_class.as_mut().map(|x| &mut x.origin),
+            s.stop_signal.as_mut().map(|x| &mut x.origin),
+            s.drain_timeout.as_mut().map(|x| &mut x.origin),
+            s.prestop_seconds.as_mut().map(|x| &mut x.origin),
+            s.grace_period.as_mut().map(|x| &mut x.origin),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            origin(o);
+        }
+    }
 }

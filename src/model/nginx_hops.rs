@@ -195,7 +195,7 @@ fn upstream_hop(project: &Project, file: FileId, name: &str, d: &Directive) -> H
         None => default_setting(project, "keepalive", "upstream", |text| Some(!text.starts_with("(none"))),
     };
     Hop {
-        id: format!("{}:upstream {name}", project.file(file).display_path()),
+        id: format!("{}:upstream {name}", project.display_name(file)),
         kind: HopKind::NginxUpstream,
         file,
         span: d.name_part().span,
@@ -229,7 +229,7 @@ fn server_hop(project: &Project, file: FileId, enclosing: &[&Directive], nodes: 
         _ => drain,
     };
     Hop {
-        id: format!("{}:server {name}", project.file(file).display_path()),
+        id: format!("{}:server {name}", project.display_name(file)),
         kind: HopKind::NginxServer,
         file,
         span: d.name_part().span,

@@ -147,6 +147,9 @@ pub fn classify(path: &Path, text: &str) -> Option<Kind> {
             None
         };
     }
+    if looks_like_kubernetes(text) {
+        return Some(Kind::Kubernetes); // e.g. `helm template … | hoplint check -`
+    }
     if looks_like_php_fpm(text) {
         return Some(Kind::PhpFpm);
     }

@@ -1,0 +1,344 @@
+//! The front of the pipeline: configuration, discovery, classification,
+//! parsing. Builds the [`Project`] every command works on.
+
+use std::path::{Path, PathBuf};
+
+use crate::check::{CheckOptions, ConfigChoice, Report, RunError};
+use crate::diagnostic::Severity;
+use crate::knowledge::{self, Version, nginx_directives, version};
+use crate::model::nginx::{self as nginx_model, Loader, Modules};
+use crate::model::setting::Setting;
+use crate::project::{EmbeddedFile, Note, Project, ResolvedVersion, VersionSource};
+use crate::rules::Selection;
+use crate::settings::{self, Loaded};
+use crate::source::classify::{self, Kind};
+use crate::source::{FileId, SourceFile, discover};
+
+/// Configuration, discovery, classification and parsing: the project every
+/// command works on, and the rules selected. `None` when a run error stops
+/// everything (the report says which).
+pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
+    let mut report = Report { fail_on: Severity::Warning, ..Report::default() };
+    let first = options
+        .paths
+        .first()
+        .cloned()
+        .or_else(|| options.stdin.as_ref().map(|(p, _)| p.clone()))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let config_file = match load_config(&options.config, &first) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            report.errors.push(RunError { file: Some(err.path.clone()), message: err.to_string() });
+            return (None, report);
+        }
+    };
+    let config = &config_file.config;
+    let config_path =
+        config_file.path.as_ref().map(|p| crate::source::display_path(&crate::source::relative_to_cwd(p)));
+    report.fail_on = options.fail_on.or(config.lint.fail_on).unwrap_or(Severity::Warning);
+
+    let selection = Selection {
+        select: if options.select.is_empty() { config.lint.select.clone() } else { options.select.clone() },
+        extend_select: config.lint.extend_select.iter().chain(&options.extend_select).cloned().collect(),
+        ignore: config.lint.ignore.iter().chain(&options.ignore).cloned().collect(),
+    };
+    for selector in selection.select.iter().chain(&selection.extend_select).chain(&selection.ignore) {
+        if !crate::rules::is_valid_selector(selector) {
+            report.errors.push(RunError { file: None, message: format!("unknown rule code or prefix `{selector}`") });
+        }
+    }
+
+    let nginx_version = match resolve_nginx_version(options, config, config_path.as_deref()) {
+        Ok(v) => v,
+        Err(message) => {
+            report.errors.push(RunError { file: None, message });
+            return (None, report);
+        }
+    };
+    let ingress_nginx_version = match declared_ingress_version(options, config, config_path.as_deref()) {
+        Ok(v) => v,
+        Err(message) => {
+            report.errors.push(RunError { file: None, message });
+            None
+        }
+    };
+    if !report.errors.is_empty() {
+        return (None, report);
+    }
+
+    let root = crate::project::find_root(&first, config_file.path.as_deref());
+    let max_size = options.max_file_size.unwrap_or(discover::DEFAULT_MAX_FILE_SIZE);
+    let (found, path_errors) = discover::discover(&options.paths, max_size);
+    for err in path_errors {
+        report.errors.push(RunError { file: Some(crate::source::display_path(&err.path)), message: err.reason });
+    }
+
+    let forced = forced_kinds(options, config, &root);
+    let inputs = found.files.into_iter().chain(options.stdin.clone());
+    let mut read = read_inputs(inputs, found.unreadable, &forced, &mut report);
+
+    let mut modules = configured_modules(config, config_path.as_deref(), &mut report);
+    let image_names: Vec<&str> = read.images.iter().map(String::as_str).collect();
+    modules.enabled.extend(nginx_model::modules_from_images(&image_names));
+
+    let formats = parse_formats(&mut read);
+    let nginx_files: Vec<FileId> = read.kinds.iter().filter(|(_, k)| *k == Kind::Nginx).map(|(f, _)| *f).collect();
+    let nginx = {
+        let mut loader = Loader::new(&mut read.files, &root, max_size);
+        nginx_model::build(&mut loader, &nginx_files, nginx_version.version)
+    };
+    modules.enabled.extend(nginx.loaded_modules.iter().cloned());
+    if nginx_version.source == VersionSource::Assumed && !nginx.configs.is_empty() {
+        let message = format!("nginx version assumed: {} (newest stable)", nginx_version.written);
+        report.notes.push(Note { file: None, line: None, message });
+    }
+    let virtual_files = formats.embedded.len();
+    report.files_parsed = read.files.len() - read.unreadable.len() - virtual_files;
+
+    let project = Project {
+        root,
+        files: read.files,
+        unreadable: read.unreadable,
+        nginx,
+        nginx_version,
+        nginx_modules: modules,
+        parse_problems: formats.problems,
+        k8s: formats.k8s,
+        helm_values: formats.helm_values,
+        embedded: formats.embedded,
+        ingress_nginx_version,
+    };
+    report.notes.sort();
+    report.errors.sort();
+    (Some((project, selection)), report)
+}
+
+/// `[nginx] modules` from hoplint.toml; unknown names are run errors.
+fn configured_modules(config: &settings::ConfigFile, config_path: Option<&str>, report: &mut Report) -> Modules {
+    let mut modules = Modules::default();
+    for name in &config.nginx.modules {
+        match module_from_config(name) {
+            Some(m) => {
+                modules.enabled.insert(m);
+            }
+            None => report.errors.push(RunError {
+                file: config_path.map(str::to_owned),
+                message: format!(
+                    "unknown nginx module `{name}` in [nginx] modules: use lua, headers-more, njs, or a module name such as http_geoip_module"
+                ),
+            }),
+        }
+    }
+    modules
+}
+
+/// The files read, each with the kind it was classified as.
+struct Read {
+    files: Vec<SourceFile>,
+    /// Files the walk found but could not read, with the reason (HL005).
+    unreadable: Vec<(FileId, String)>,
+    kinds: Vec<(FileId, Kind)>,
+    /// Container images named by Dockerfiles and compose files.
+    images: Vec<String>,
+}
+
+/// Reads and classifies every input; files of no known kind are dropped,
+/// binary files skipped with a note.
+fn read_inputs(
+    inputs: impl Iterator<Item = (PathBuf, Vec<u8>)>,
+    unreadable: Vec<crate::source::Unreadable>,
+    forced: &ForcedKinds,
+    report: &mut Report,
+) -> Read {
+    let mut read = Read { files: Vec::new(), unreadable: Vec::new(), kinds: Vec::new(), images: Vec::new() };
+    for u in unreadable {
+        read.unreadable.push((FileId(index(read.files.len())), u.reason));
+        read.files.push(SourceFile::new(u.path, Vec::new()));
+    }
+    for (path, bytes) in inputs {
+        // Configuration is text: a NUL byte in the first 8 KiB marks a binary
+        // file, which is skipped (git uses the same test).
+        if bytes.iter().take(8192).any(|b| *b == 0) {
+            report.notes.push(file_note(&path, "skipped: binary file"));
+            continue;
+        }
+        let file = SourceFile::new(path, bytes);
+        read.images.extend(image_references(&file.path, &file.text));
+        let Some(kind) = forced_kind(forced, &file.path).or_else(|| classify::classify(&file.path, &file.text)) else {
+            continue;
+        };
+        if kind == Kind::HelmTemplate {
+            let message = "skipped: Helm template; lint the rendered output with `helm template … | hoplint check -`";
+            report.notes.push(file_note(&file.path, message));
+            continue;
+        }
+        if file.lossy {
+            let message = "not valid UTF-8: read with replacement characters; fixes will not rewrite it";
+            report.notes.push(file_note(&file.path, message));
+        }
+        read.kinds.push((FileId(index(read.files.len())), kind));
+        read.files.push(file);
+    }
+    read
+}
+
+/// What the non-nginx readers produced.
+struct Formats {
+    k8s: Vec<crate::model::k8s::Manifests>,
+    helm_values: Vec<crate::model::k8s::helm::HelmValues>,
+    embedded: Vec<EmbeddedFile>,
+    problems: Vec<crate::model::problem::ParseProblem>,
+}
+
+/// Parses every file of a format other than nginx; configuration files
+/// embedded in ConfigMaps become files of their own (with spans mapped back)
+/// and join `read.kinds`.
+fn parse_formats(read: &mut Read) -> Formats {
+    use crate::model::k8s;
+    let mut formats = Formats { k8s: Vec::new(), helm_values: Vec::new(), embedded: Vec::new(), problems: Vec::new() };
+    let kinds = read.kinds.clone();
+    for (file, kind) in kinds {
+        let source = &read.files[file.0 as usize];
+        match kind {
+            Kind::Kubernetes => {
+                let manifests = k8s::read_manifests(file, source);
+                let parent_dir = source.path.parent().map(Path::to_path_buf).unwrap_or_default();
+                formats.problems.extend(manifests.problems.iter().cloned());
+                for config in k8s::embedded_configs(&manifests) {
+                    let path = parent_dir.join(&config.key);
+                    let Some(kind) = classify::classify(&path, &config.embedded.text) else { continue };
+                    let id = FileId(index(read.files.len()));
+                    read.files.push(SourceFile::new(path, config.embedded.text.clone().into_bytes()));
+                    read.kinds.push((id, kind));
+                    let label = format!("ConfigMap/{}/{}", config.configmap, config.key);
+                    formats.embedded.push(EmbeddedFile { file: id, parent: file, label, embedded: config.embedded });
+                }
+                formats.k8s.push(manifests);
+            }
+            Kind::HelmValues => {
+                if let Some(values) = k8s::helm::read_helm_values(file, source) {
+                    formats.problems.extend(values.problems.iter().cloned());
+                    formats.helm_values.push(values);
+                }
+            }
+            _ => {}
+        }
+    }
+    formats
+}
+
+fn file_note(path: &Path, message: &str) -> Note {
+    Note { file: Some(crate::source::display_path(path)), line: None, message: message.to_owned() }
+}
+
+fn index(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn load_config(choice: &ConfigChoice, first: &Path) -> Result<Loaded, settings::ConfigError> {
+    match choice {
+        ConfigChoice::None => Ok(Loaded::default()),
+        ConfigChoice::File(path) => settings::load(path),
+        ConfigChoice::Discover => settings::find(first).map_or_else(|| Ok(Loaded::default()), |p| settings::load(&p)),
+    }
+}
+
+/// RULES.md "Versions": CLI → `[versions]` → (files, a later step) → newest stable.
+fn resolve_nginx_version(
+    options: &CheckOptions,
+    config: &settings::ConfigFile,
+    config_path: Option<&str>,
+) -> Result<ResolvedVersion, String> {
+    let known = knowledge::nginx_known_versions();
+    let declared = options.nginx_version.as_ref().map(|v| (v.clone(), VersionSource::Cli)).or_else(|| {
+        config
+            .versions
+            .get("nginx")
+            .map(|v| (v.clone(), VersionSource::Config(config_path.unwrap_or(settings::FILE_NAME).to_owned())))
+    });
+    let Some((written, source)) = declared else {
+        let (major, minor) = knowledge::NGINX_NEWEST_STABLE;
+        return Ok(ResolvedVersion {
+            version: knowledge::nginx_newest_stable(),
+            written: format!("{major}.{minor}"),
+            source: VersionSource::Assumed,
+        });
+    };
+    let version = version::resolve(&written, known).map_err(|e| format!("invalid nginx version: {e}"))?;
+    Ok(ResolvedVersion { version, written, source })
+}
+
+/// `--ingress-nginx-version`, else `[versions] ingress-nginx`; `None` lets
+/// the controller image tag decide.
+fn declared_ingress_version(
+    options: &CheckOptions,
+    config: &settings::ConfigFile,
+    config_path: Option<&str>,
+) -> Result<Option<Setting<Version>>, String> {
+    let declared = match (&options.ingress_nginx_version, config.versions.get("ingress-nginx")) {
+        (Some(v), _) => (v, "--ingress-nginx-version".to_owned()),
+        (None, Some(v)) => (v, config_path.unwrap_or(settings::FILE_NAME).to_owned()),
+        (None, None) => return Ok(None),
+    };
+    let known = knowledge::defaults::ingress_nginx_versions();
+    let version = version::resolve(declared.0, &known).map_err(|e| format!("invalid ingress-nginx version: {e}"))?;
+    Ok(Some(Setting::default(version, format!("ingress-nginx version from {}", declared.1))))
+}
+
+fn module_from_config(name: &str) -> Option<nginx_directives::LoadedModule> {
+    if let Some(t) = nginx_directives::ThirdParty::from_config_name(name) {
+        return Some(nginx_directives::LoadedModule::ThirdParty(t));
+    }
+    let bare = name.trim_start_matches("--with-").trim_start_matches("ngx_");
+    let flag = format!("--with-{bare}");
+    let known =
+        nginx_directives::all().iter().any(|r| matches!(r.build, nginx_directives::Build::WithFlag(f) if f == flag));
+    known.then_some(nginx_directives::LoadedModule::Flag(flag))
+}
+
+type ForcedKinds = Vec<(globset::GlobMatcher, Kind)>;
+
+fn forced_kinds(options: &CheckOptions, config: &settings::ConfigFile, root: &Path) -> ForcedKinds {
+    let mut out = Vec::new();
+    let patterns = config.files.iter().map(|(g, k)| (root.join(g).to_string_lossy().into_owned(), *k));
+    let cli = options
+        .forced_kinds
+        .iter()
+        .map(|(g, k)| (std::path::absolute(g).map_or_else(|_| g.clone(), |p| p.to_string_lossy().into_owned()), *k));
+    for (glob, kind) in patterns.chain(cli) {
+        if let Ok(g) = globset::Glob::new(&glob) {
+            out.push((g.compile_matcher(), kind));
+        }
+    }
+    out
+}
+
+fn forced_kind(forced: &ForcedKinds, path: &Path) -> Option<Kind> {
+    if forced.is_empty() {
+        return None;
+    }
+    let absolute = std::path::absolute(path).ok()?;
+    forced.iter().find(|(m, _)| m.is_match(&absolute)).map(|(_, k)| *k)
+}
+
+/// Container images a Dockerfile (`FROM`) or compose file (`image:`) names,
+/// so that image-bundled nginx modules are known.
+#[allow(clippy::case_sensitive_file_extension_comparisons)] // the name is lowercased first
+fn image_references(path: &Path, text: &str) -> Vec<String> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let dockerfile = name.starts_with("dockerfile") || name.ends_with(".dockerfile") || name == "containerfile";
+    let compose = name.contains("compose") && (name.ends_with(".yml") || name.ends_with(".yaml"));
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        let from = line.get(..5).filter(|w| w.eq_ignore_ascii_case("FROM ")).and_then(|_| line.get(5..));
+        if dockerfile && let Some(rest) = from {
+            if let Some(image) = rest.split_whitespace().find(|w| !w.starts_with("--")) {
+                out.push(image.to_owned());
+            }
+        } else if compose && let Some(image) = line.strip_prefix("image:") {
+            out.push(image.trim().trim_matches(['"', '\'']).to_owned());
+        }
+    }
+    out
+}
