@@ -38,7 +38,7 @@ fn docs_have_the_catalog_shape() {
 }
 
 #[test]
-fn nginx_examples_fire_and_fixed_examples_do_not() {
+fn examples_fire_and_fixed_examples_do_not() {
     let mut checked = 0;
     for rule in hoplint::rules::all() {
         let (Some((lang, bad)), Some((_, good))) =
@@ -46,15 +46,17 @@ fn nginx_examples_fire_and_fixed_examples_do_not() {
         else {
             panic!("{}: Example and Use instead blocks", rule.code)
         };
-        if lang != "nginx" {
-            continue;
-        }
+        let file_name = match lang {
+            "nginx" => "example.conf",
+            "yaml" => "example.yaml",
+            _ => continue,
+        };
         for (text, must_fire) in [(bad, true), (good, false)] {
             let dir = tempfile::tempdir().unwrap();
-            std::fs::write(dir.path().join("example.conf"), text).unwrap();
+            std::fs::write(dir.path().join(file_name), text).unwrap();
             let (_, stdout, _) = common::hoplint(
                 dir.path(),
-                &["check", "example.conf", "--no-config", "--nginx-version", "1.30", "--format", "json"],
+                &["check", file_name, "--no-config", "--nginx-version", "1.30", "--format", "json"],
             );
             let fired = common::codes_and_lines(&common::json(&stdout)).iter().any(|(c, _)| c == rule.code);
             assert_eq!(
@@ -67,5 +69,5 @@ fn nginx_examples_fire_and_fixed_examples_do_not() {
         }
         checked += 1;
     }
-    assert!(checked >= 5, "only {checked} rules have nginx examples");
+    assert!(checked >= 6, "only {checked} rules have checkable examples");
 }
