@@ -2,6 +2,8 @@
 
 pub mod command;
 pub mod hop;
+pub mod jvm;
 pub mod nginx;
 pub mod problem;
 pub mod setting;
+pub mod tomcat;
