@@ -6,4 +6,5 @@ pub mod jvm;
 pub mod nginx;
 pub mod problem;
 pub mod setting;
+pub mod spring;
 pub mod tomcat;
