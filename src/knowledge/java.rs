@@ -24,6 +24,26 @@ pub const TOMCAT_KNOWN: &[Version] = &[
 /// Assumed when nothing in the repository names a Tomcat version.
 pub const TOMCAT_NEWEST: Version = Version::new(11, 0, 26);
 
+/// The Tomcat release an official `tomcat` image tag runs: `9.0.80-jdk17`
+/// → 9.0.80; `9.0` or `9` → the newest 9.0.x known; `latest` or a variant
+/// alone (`jdk21-temurin`) → the newest known. `None` for a tag that is not
+/// a version (`${TAG}`) or names an unknown line.
+pub fn tomcat_image_version(tag: &str) -> Option<Version> {
+    let head = tag.split('-').next().unwrap_or(tag);
+    if tag == "latest"
+        || head.starts_with(|c: char| c.is_ascii_alphabetic()) && head.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return Some(TOMCAT_NEWEST);
+    }
+    match head.split('.').collect::<Vec<_>>().as_slice() {
+        [major] => {
+            let major: u16 = major.parse().ok()?;
+            TOMCAT_KNOWN.iter().filter(|v| v.major == major).max().copied()
+        }
+        _ => super::version::resolve(head, TOMCAT_KNOWN).ok(),
+    }
+}
+
 /// `connectionTimeout` when the Connector does not set it:
 /// `Constants.DEFAULT_CONNECTION_TIMEOUT` (facts §A1,
 /// `java/org/apache/coyote/http11/Constants.java`). The stock
@@ -177,6 +197,18 @@ mod tests {
         assert_eq!(tomcat_graceful_stop_await(v(9, 0, 40)), Support::No);
         assert_eq!(tomcat_graceful_stop_await(v(10, 0, 14)), Support::Unverified);
         assert_eq!(tomcat_graceful_stop_await(v(11, 0, 0)), Support::Yes);
+    }
+
+    #[test]
+    fn tomcat_image_tags() {
+        assert_eq!(tomcat_image_version("9.0.80-jdk17-temurin-jammy"), Some(v(9, 0, 80)));
+        assert_eq!(tomcat_image_version("10.1-jre21"), Some(v(10, 1, 60)));
+        assert_eq!(tomcat_image_version("9"), Some(v(9, 0, 122)));
+        assert_eq!(tomcat_image_version("latest"), Some(TOMCAT_NEWEST));
+        assert_eq!(tomcat_image_version("jdk21-temurin"), Some(TOMCAT_NEWEST));
+        assert_eq!(tomcat_image_version("10.0"), Some(v(10, 0, 0)));
+        assert_eq!(tomcat_image_version("${TOMCAT_TAG}"), None);
+        assert_eq!(tomcat_image_version("6"), None);
     }
 
     #[test]

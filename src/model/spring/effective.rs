@@ -175,13 +175,12 @@ pub fn effective(environment: &Environment, server: EmbeddedServer, version: &Ru
 /// no server.xml, so the stock 20 s does not apply); 0 when
 /// `max-keep-alive-requests` is 1.
 fn tomcat(reader: &Reader) -> (Setting<Millis>, Setting<u64>) {
+    const REQUESTS: &str = "server.tomcat.max-keep-alive-requests";
     let label = reader.version.label();
-    let requests = reader.or_default("server.tomcat.max-keep-alive-requests", tomcat_requests, |note| {
-        if note.is_empty() {
-            Setting::default(
-                SPRING_TOMCAT_MAX_KEEP_ALIVE_REQUESTS,
-                format!("{label} server.tomcat.max-keep-alive-requests default"),
-            )
+    let bound = spring_property_since(REQUESTS).is_none_or(|since| reader.version.version >= since);
+    let requests = reader.or_default(REQUESTS, tomcat_requests, |note| {
+        if bound {
+            Setting::default(SPRING_TOMCAT_MAX_KEEP_ALIVE_REQUESTS, format!("{label} {REQUESTS} default{note}"))
         } else {
             Setting::default(
                 TOMCAT_MAX_KEEP_ALIVE_REQUESTS,

@@ -11,6 +11,7 @@ mod xml;
 pub use attr::{Attr, AttrValue};
 pub use placeholder::{PropertySources, PropertyValue, catalina_properties_for};
 
+use crate::knowledge::Version;
 use crate::knowledge::java::TOMCAT_NEWEST;
 use crate::model::jvm::{DeclaredVersion, RunningVersion};
 use crate::model::problem::ParseProblem;
@@ -96,6 +97,20 @@ pub struct Connector {
     /// `maxConnections`; `value: None` = no limit.
     pub max_connections: Option<Attr<u64>>,
     pub bind_on_init: Option<Attr<bool>>,
+}
+
+/// The release a Tomcat distribution's `RELEASE-NOTES` names (`Apache
+/// Tomcat Version 9.0.80`), and where.
+pub fn release_notes_version(text: &str) -> Option<(Version, Span)> {
+    const MARKER: &str = "Apache Tomcat Version ";
+    let start = text.find(MARKER)? + MARKER.len();
+    let len = text[start..].find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len() - start);
+    let version = match text[start..start + len].split('.').collect::<Vec<_>>().as_slice() {
+        [a, b, c] => Version::new(a.parse().ok()?, b.parse().ok()?, c.parse().ok()?),
+        _ => return None,
+    };
+    let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Some((version, Span::new(at(start), at(start + len))))
 }
 
 /// Reads a server.xml. `props` resolves `${…}` placeholders; `version` is
