@@ -41,10 +41,19 @@ pub struct AppFiles {
     pub files: Vec<FileId>,
 }
 
+/// Whether `path` lies in a Maven/Gradle test source set (`src/test/…`),
+/// whose resources configure tests, not the running application.
+fn in_test_sources(path: &Path) -> bool {
+    let parts: Vec<_> = path.components().map(std::path::Component::as_os_str).collect();
+    parts.windows(2).any(|w| w[0] == "src" && w[1] == "test")
+}
+
 /// Groups application files by application directory, in directory order.
+/// Files under `src/test/` are left out.
 pub fn group_apps<'a>(files: impl IntoIterator<Item = (FileId, &'a Path)>) -> Vec<AppFiles> {
     let mut apps: Vec<AppFiles> = Vec::new();
-    let mut sorted: Vec<(FileId, &Path)> = files.into_iter().filter(|(_, p)| is_application_file(p)).collect();
+    let mut sorted: Vec<(FileId, &Path)> =
+        files.into_iter().filter(|(_, p)| is_application_file(p) && !in_test_sources(p)).collect();
     sorted.sort_by(|a, b| a.1.cmp(b.1));
     for (id, path) in sorted {
         let dir = app_dir(path);
@@ -164,5 +173,54 @@ impl SpringApp {
                 ..HopSettings::default()
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_by_directory_with_config() {
+        let paths = [
+            "svc/src/main/resources/application.yml",
+            "svc/src/main/resources/config/application-prod.yml",
+            "svc/src/test/resources/application.yml",
+            "svc/src/main/resources/logback.xml",
+            "config/application.properties",
+            "application-dev.yaml",
+        ];
+        let files: Vec<(FileId, &Path)> =
+            paths.iter().enumerate().map(|(i, p)| (FileId(u32::try_from(i).unwrap()), Path::new(*p))).collect();
+        let apps = group_apps(files);
+        assert_eq!(
+            apps,
+            [
+                AppFiles { dir: PathBuf::new(), files: vec![FileId(5), FileId(4)] },
+                AppFiles { dir: PathBuf::from("svc/src/main/resources"), files: vec![FileId(0), FileId(1)] },
+            ]
+        );
+    }
+
+    #[test]
+    fn precedence_of_files() {
+        let mut paths = vec![
+            "r/application-prod.yml",
+            "r/config/application.yml",
+            "r/application.properties",
+            "r/application.yml",
+            "r/application.yaml",
+        ];
+        paths.sort_by_key(|p| precedence(Path::new(p)));
+        assert_eq!(
+            paths,
+            [
+                "r/application.yaml",
+                "r/application.yml",
+                "r/application.properties",
+                "r/config/application.yml",
+                "r/application-prod.yml"
+            ]
+        );
     }
 }

@@ -3,10 +3,11 @@
 //! converts it (a value it cannot convert is ignored, with a warning in
 //! Tomcat's log).
 
+use super::byte_span;
 use super::placeholder::{PropertySources, Resolution, resolve};
-use crate::knowledge::java::{Support, tomcat_placeholder_default};
+use crate::knowledge::java::{Support, tomcat_max_requests, tomcat_placeholder_default, tomcat_timeout};
 use crate::model::jvm::RunningVersion;
-use crate::model::setting::{Origin, Setting};
+use crate::model::setting::{Millis, Origin, Setting};
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -63,7 +64,7 @@ impl AttrReader<'_> {
     pub fn read<T>(&self, node: roxmltree::Node, name: &str, convert: Convert<T>) -> Option<Attr<T>> {
         let attribute = node.attributes().find(|a| a.name() == name && a.namespace().is_none())?;
         let resolved = resolve(attribute.value(), self.props);
-        let value_span = span(attribute.range_value());
+        let value_span = byte_span(attribute.range_value());
         let resolved_from = match &resolved.resolution {
             Resolution::Property { file, span } => Some((*file, *span)),
             _ => None,
@@ -84,7 +85,13 @@ impl AttrReader<'_> {
                 Err(why) => AttrValue::Invalid(format!("{name}=\"{}\" {why}; Tomcat ignores it", resolved.text)),
             },
         };
-        Some(Attr { name_span: span(attribute.range_qname()), value_span, text: resolved.text, value, resolved_from })
+        Some(Attr {
+            name_span: byte_span(attribute.range_qname()),
+            value_span,
+            text: resolved.text,
+            value,
+            resolved_from,
+        })
     }
 
     /// The `what` of a value taken from a `${name:-default}` placeholder,
@@ -106,11 +113,6 @@ impl AttrReader<'_> {
     }
 }
 
-fn span(range: std::ops::Range<usize>) -> Span {
-    let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    Span::new(at(range.start), at(range.end))
-}
-
 /// Java's `Integer.valueOf` (`Long.valueOf` with `long`): an optional sign
 /// and decimal digits, in range; no blanks.
 fn java_integer(text: &str, long: bool) -> Result<i64, String> {
@@ -124,19 +126,19 @@ fn java_integer(text: &str, long: bool) -> Result<i64, String> {
 }
 
 /// A socket timeout in ms (`connectionTimeout`, `keepAliveTimeout`).
-pub(super) fn timeout(text: &str) -> Result<Option<crate::model::setting::Millis>, String> {
-    java_integer(text, false).map(crate::knowledge::java::tomcat_timeout)
+pub(super) fn timeout(text: &str) -> Result<Option<Millis>, String> {
+    java_integer(text, false).map(tomcat_timeout)
 }
 
 /// `maxKeepAliveRequests`.
 pub(super) fn request_limit(text: &str) -> Result<Option<u64>, String> {
-    java_integer(text, false).map(crate::knowledge::java::tomcat_max_requests)
+    java_integer(text, false).map(tomcat_max_requests)
 }
 
 /// `gracefulStopAwaitMillis` (a `long`): `StandardService` only waits when
 /// it is positive, so anything else is no wait.
-pub(super) fn wait_millis(text: &str) -> Result<Option<crate::model::setting::Millis>, String> {
-    java_integer(text, true).map(|n| Some(crate::model::setting::Millis(u64::try_from(n).unwrap_or(0))))
+pub(super) fn wait_millis(text: &str) -> Result<Option<Millis>, String> {
+    java_integer(text, true).map(|n| Some(Millis(u64::try_from(n).unwrap_or(0))))
 }
 
 /// `maxConnections`: `-1` disables the limit (facts §A1).
@@ -173,7 +175,6 @@ pub(super) fn string(text: &str) -> Result<Option<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::setting::Millis;
 
     #[test]
     fn converts_like_java() {

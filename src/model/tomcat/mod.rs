@@ -109,8 +109,13 @@ pub fn release_notes_version(text: &str) -> Option<(Version, Span)> {
         [a, b, c] => Version::new(a.parse().ok()?, b.parse().ok()?, c.parse().ok()?),
         _ => return None,
     };
+    Some((version, byte_span(start..start + len)))
+}
+
+/// A byte range as a [`Span`] (files are capped far below 4 GiB).
+fn byte_span(range: std::ops::Range<usize>) -> Span {
     let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    Some((version, Span::new(at(start), at(start + len))))
+    Span::new(at(range.start), at(range.end))
 }
 
 /// Reads a server.xml. `props` resolves `${…}` placeholders; `version` is

@@ -5,7 +5,7 @@
 
 use super::attr::{self, AttrReader};
 use super::placeholder::PropertySources;
-use super::{Connector, Executor, Protocol, Service};
+use super::{Connector, Executor, Protocol, Service, byte_span};
 use crate::model::jvm::RunningVersion;
 use crate::model::problem::ParseProblem;
 use crate::model::setting::Setting;
@@ -79,7 +79,7 @@ fn start_tag(text: &str, node: roxmltree::Node) -> Span {
     let range = node.range();
     let scan_from = node.attributes().map(|a| a.range().end).max().unwrap_or(range.start + 1);
     let end = text.get(scan_from..range.end).and_then(|rest| rest.find('>')).map_or(range.end, |i| scan_from + i + 1);
-    Span::new(to_u32(range.start), to_u32(end))
+    byte_span(range.start..end)
 }
 
 /// An XML error as a problem at the place it names.
@@ -90,13 +90,13 @@ fn problem(file: FileId, source: &SourceFile, error: &roxmltree::Error) -> Parse
             let at = text.find("<!DOCTYPE").unwrap_or(0);
             let end = text[at..].find('>').map_or(text.len(), |i| at + i + 1);
             (
-                Span::new(to_u32(at), to_u32(end)),
+                byte_span(at..end),
                 "the file has a DTD (<!DOCTYPE …>); hoplint does not read DTDs, so its Connectors are not checked"
                     .to_owned(),
             )
         }
         roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => {
-            (Span::at(to_u32(text.len())), format!("XML ends early: {error}"))
+            (byte_span(text.len()..text.len()), format!("XML ends early: {error}"))
         }
         _ => {
             let pos = error.pos();
@@ -106,12 +106,8 @@ fn problem(file: FileId, source: &SourceFile, error: &roxmltree::Error) -> Parse
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             let message = error.to_string();
             let message = message.strip_suffix(&format!(" at {pos}")).unwrap_or(&message).to_owned();
-            (Span::new(to_u32(at), to_u32(end)), format!("invalid XML: {message}"))
+            (byte_span(at..end), format!("invalid XML: {message}"))
         }
     };
     ParseProblem { file, span, message }
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
