@@ -48,13 +48,6 @@ pub struct PropertiesError {
     pub message: String,
 }
 
-impl PropertiesFile {
-    /// The last entry for `key` (compared exactly).
-    pub fn get(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().rev().find(|e| e.key == key)
-    }
-}
-
 /// Parses properties text. Never fails: a malformed escape is recorded and
 /// reading stops there.
 pub fn parse(src: &str) -> PropertiesFile {

@@ -43,7 +43,7 @@ pub fn uniform(name: &str) -> String {
 
 /// The comparable form of an environment variable name under the `_`
 /// mapping.
-pub fn uniform_env(name: &str) -> String {
+fn uniform_env(name: &str) -> String {
     let elements: Vec<String> = name
         .split('_')
         .map(|element| {

@@ -20,17 +20,6 @@ pub enum EmbeddedServer {
     Netty,
 }
 
-impl EmbeddedServer {
-    pub fn name(self) -> &'static str {
-        match self {
-            EmbeddedServer::Tomcat => "Tomcat",
-            EmbeddedServer::Jetty => "Jetty",
-            EmbeddedServer::Undertow => "Undertow",
-            EmbeddedServer::Netty => "Reactor Netty",
-        }
-    }
-}
-
 /// What a build file says about the application.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpringBuild {
