@@ -7,6 +7,7 @@ use crate::check::{CheckOptions, ConfigChoice, Report, RunError};
 use crate::diagnostic::Severity;
 use crate::knowledge::{self, Version, nginx_directives, version};
 use crate::model::nginx::{self as nginx_model, Loader, Modules};
+use crate::model::problem::ParseProblem;
 use crate::model::setting::Setting;
 use crate::project::{EmbeddedFile, Note, Project, ResolvedVersion, VersionSource};
 use crate::rules::Selection;
@@ -107,6 +108,8 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         helm_values: formats.helm_values,
         embedded: formats.embedded,
         ingress_nginx_version,
+        tomcat: formats.tomcat,
+        spring: formats.spring,
     };
     report.notes.sort();
     report.errors.sort();
@@ -183,11 +186,14 @@ fn read_inputs(
 }
 
 /// What the non-nginx readers produced.
+#[derive(Default)]
 struct Formats {
     k8s: Vec<crate::model::k8s::Manifests>,
     helm_values: Vec<crate::model::k8s::helm::HelmValues>,
     embedded: Vec<EmbeddedFile>,
-    problems: Vec<crate::model::problem::ParseProblem>,
+    tomcat: Vec<crate::model::tomcat::TomcatServer>,
+    spring: Vec<crate::model::spring::SpringApp>,
+    problems: Vec<ParseProblem>,
 }
 
 /// Parses every file of a format other than nginx; configuration files
@@ -195,7 +201,7 @@ struct Formats {
 /// and join `read.kinds`.
 fn parse_formats(read: &mut Read) -> Formats {
     use crate::model::k8s;
-    let mut formats = Formats { k8s: Vec::new(), helm_values: Vec::new(), embedded: Vec::new(), problems: Vec::new() };
+    let mut formats = Formats::default();
     let kinds = read.kinds.clone();
     for (file, kind) in kinds {
         let source = &read.files[file.0 as usize];
@@ -224,7 +230,46 @@ fn parse_formats(read: &mut Read) -> Formats {
             _ => {}
         }
     }
+    read_java(read, &mut formats);
     formats
+}
+
+/// The files of `kind` with their paths.
+fn files_of(read: &Read, kind: Kind) -> Vec<(FileId, &Path)> {
+    read.kinds.iter().filter(|(_, k)| *k == kind).map(|(f, _)| (*f, read.files[f.0 as usize].path.as_path())).collect()
+}
+
+/// Tomcat `server.xml` (with its `catalina.properties`) and Spring Boot
+/// applications (their `application*` files grouped by directory, with the
+/// build file that pins the Spring Boot version).
+fn read_java(read: &Read, formats: &mut Formats) {
+    use crate::model::{spring, tomcat};
+    let source = |f: FileId| &read.files[f.0 as usize];
+    for (file, path) in files_of(read, Kind::Tomcat) {
+        let mut props = tomcat::PropertySources::default();
+        if let Some(properties) = tomcat::catalina_properties_for(path, files_of(read, Kind::CatalinaProperties)) {
+            let parsed = crate::syntax::properties::parse(&source(properties).text);
+            if let Some(error) = &parsed.error {
+                formats.problems.push(ParseProblem {
+                    file: properties,
+                    span: error.span,
+                    message: error.message.clone(),
+                });
+            }
+            props.add_catalina_properties(properties, &parsed);
+        }
+        let server = tomcat::read_server_xml(file, source(file), &props, None);
+        formats.problems.extend(server.problems.iter().cloned());
+        formats.tomcat.push(server);
+    }
+    for app in spring::group_apps(files_of(read, Kind::Spring)) {
+        let build = spring::build_file_for(&app.dir, files_of(read, Kind::JavaBuild))
+            .map(|f| spring::read_build_file(f, source(f)));
+        let files: Vec<(FileId, &SourceFile)> = app.files.iter().map(|f| (*f, source(*f))).collect();
+        let app = spring::read_spring_app(&files, &[], &[], build.as_ref());
+        formats.problems.extend(app.problems.iter().cloned());
+        formats.spring.push(app);
+    }
 }
 
 fn file_note(path: &Path, message: &str) -> Note {

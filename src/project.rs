@@ -9,6 +9,8 @@ use crate::model::k8s::helm::HelmValues;
 use crate::model::nginx::{Ctx, Modules, NginxModel, Resolution, resolve_directive, walk_with_context};
 use crate::model::problem::ParseProblem;
 use crate::model::setting::Setting;
+use crate::model::spring::SpringApp;
+use crate::model::tomcat::TomcatServer;
 use crate::source::{FileId, SourceFile};
 use crate::span::Span;
 use crate::syntax::nginx::Directive;
@@ -74,6 +76,8 @@ pub struct Project {
     /// The ingress-nginx version declared on the command line or in
     /// hoplint.toml (else the controller image tag decides).
     pub ingress_nginx_version: Option<Setting<Version>>,
+    pub tomcat: Vec<TomcatServer>,
+    pub spring: Vec<SpringApp>,
 }
 
 /// A configuration file embedded in another one (a ConfigMap's `data:`

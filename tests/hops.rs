@@ -141,3 +141,24 @@ fn rendered_helm_output_on_stdin() {
     let controller = hop(&report, "-:ConfigMap/ingress-nginx-controller");
     assert_eq!(controller["settings"]["client_idle_timeout"]["origin"], "explicit");
 }
+
+#[test]
+fn tomcat_and_spring_boot_hops() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let report = hops_at(&root, &["hops", "tomcat", "spring", "--format", "json", "--no-config"]);
+    let stock = hop(&report, "tomcat/stock-9/conf/server.xml");
+    assert_eq!(stock["kind"], "tomcat");
+    // the shipped server.xml sets connectionTimeout="20000": keepAliveTimeout falls back to it
+    assert_eq!(stock["settings"]["idle_timeout"]["value"], 20);
+    assert_eq!(stock["settings"]["idle_timeout"]["line"], 24);
+    assert_eq!(stock["settings"]["max_requests_per_connection"]["value"], 100);
+    let placeholder = hop(&report, "tomcat/placeholder-default/conf/server.xml");
+    assert_eq!(placeholder["settings"]["idle_timeout"]["value"], 65);
+    assert_eq!(placeholder["settings"]["idle_timeout"]["origin"], "default");
+    let shop = hop(&report, "spring/shop/src/main/resources/application.properties");
+    assert_eq!(shop["kind"], "spring-boot");
+    assert_eq!(shop["software_version"]["value"], "3.3.5");
+    assert_eq!(shop["settings"]["idle_timeout"]["value"], 20);
+    // Spring Boot before 3.4 shuts down immediately: nothing drains
+    assert_eq!(shop["settings"]["drain_timeout"]["value"], 0);
+}

@@ -10,6 +10,10 @@ pub fn collect(project: &Project) -> (Vec<Hop>, Vec<Note>) {
     for manifests in &project.k8s {
         hops.extend(crate::model::k8s::hops::container_hops(manifests));
     }
+    for server in &project.tomcat {
+        hops.extend(server.hops());
+    }
+    hops.extend(project.spring.iter().map(crate::model::spring::SpringApp::hop));
     let declared = project.ingress_nginx_version.as_ref();
     let ingress = crate::model::ingress_nginx::analyze(&project.k8s, &project.helm_values, declared);
     hops.extend(ingress.hops);
