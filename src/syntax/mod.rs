@@ -1,4 +1,6 @@
 //! Text → spanned trees, one module per format. No rule knowledge here.
 
+pub mod dockerfile;
+pub mod mapped;
 pub mod nginx;
 pub mod yaml;
