@@ -1,4 +1,4 @@
-//! Dockerfile → instructions with spans, read the way BuildKit reads them
+//! Dockerfile → instructions with spans, read the way buildkit reads them
 //! (moby/buildkit `frontend/dockerfile/parser/parser.go` and
 //! `line_parsers.go`): parser directives at the top (`# syntax=`,
 //! `# escape=`, `# check=`), comment and blank lines skipped, lines ending in
@@ -16,7 +16,7 @@ use crate::syntax::mapped::MappedText;
 #[derive(Debug, Default)]
 pub struct Dockerfile {
     pub directives: Vec<Directive>,
-    /// `\`, or `` ` `` after `# escape=``.
+    /// `\`, or the backtick when an `escape` directive chose it.
     pub escape: char,
     pub instructions: Vec<Instruction>,
     /// Every comment line (from `#` to the end of the line), directives
@@ -25,7 +25,7 @@ pub struct Dockerfile {
     pub errors: Vec<SyntaxError>,
 }
 
-/// A parser directive (`# escape=``).
+/// A parser directive (`# syntax=…`, `# escape=…`, `# check=…`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Directive {
     /// Lower-cased: `syntax`, `escape`, `check`.
@@ -109,7 +109,7 @@ pub enum ArgsForm {
     NotAllStrings,
 }
 
-/// The directives BuildKit knows (`directives.go` `validDirectives`).
+/// The directives buildkit knows (`directives.go` `validDirectives`).
 const DIRECTIVES: [&str; 3] = ["syntax", "escape", "check"];
 
 /// Instructions that may carry heredocs (`parser.go` `heredocDirectives`).
@@ -330,12 +330,12 @@ fn strip_continuation(line: &str, escape: char) -> (&str, bool) {
     (before, true)
 }
 
-/// BuildKit's `reWhitespace` (`[\t\v\f\r ]`).
+/// buildkit's `reWhitespace` (`[\t\v\f\r ]`).
 fn is_blank(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{b}' | '\u{c}' | '\r')
 }
 
-/// `--name[=value]` words at the start of the arguments, as BuildKit's
+/// `--name[=value]` words at the start of the arguments, as buildkit's
 /// `extractBuilderFlags` reads them (quotes removed, `\` escapes, a bare
 /// `--` ends the flags). Returns the flags and where the arguments start.
 fn extract_flags(rest: &MappedText) -> (Vec<Flag>, usize) {
@@ -428,7 +428,7 @@ fn heredoc_markers(line: &MappedText) -> Vec<(Span, FoundHeredoc)> {
 }
 
 /// Blank-separated words with quotes and backslash escapes kept together
-/// (the shell lexer with raw quotes that BuildKit runs over the line to find
+/// (the shell lexer with raw quotes that buildkit runs over the line to find
 /// heredocs).
 fn shell_words(text: &str) -> Vec<Range<usize>> {
     let mut words = Vec::new();
