@@ -565,14 +565,8 @@ impl Dockerfile {
             return signal;
         }
         match self.root_image(stage) {
-            Some(Setting { value: Some(image), .. }) => match images::inherited_stop_signal(image) {
-                InheritedSignal::Known { signal, what } => Setting::default(signal.to_owned(), what),
-                InheritedSignal::Unknown { reason } => Setting::unknown(reason),
-            },
-            Some(Setting { origin: Origin::Unknown { reason }, .. }) => {
-                Setting::unknown(format!("the base image is not known ({reason})"))
-            }
-            _ => Setting::unknown("the stage has no base image"),
+            Some(image) => image_stop_signal(image),
+            None => Setting::unknown("the stage has no base image"),
         }
     }
 
@@ -620,6 +614,19 @@ impl Dockerfile {
             Some(Base::Image(Setting { value: Some(image), .. })) if image.is_scratch() => Effective::Cleared,
             _ => Effective::FromBaseImage,
         }
+    }
+}
+
+/// The stop signal an image hands down (RULES.md "Images"), or unknown when
+/// the image itself is.
+pub fn image_stop_signal(image: &Setting<ImageRef>) -> Setting<String> {
+    match (&image.value, &image.origin) {
+        (Some(image), _) => match images::inherited_stop_signal(image) {
+            InheritedSignal::Known { signal, what } => Setting::default(signal.to_owned(), what),
+            InheritedSignal::Unknown { reason } => Setting::unknown(reason),
+        },
+        (None, Origin::Unknown { reason }) => Setting::unknown(format!("the image is not known ({reason})")),
+        (None, _) => Setting::unknown("no image"),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Format-neutral views of what the parsed files say.
 
 pub mod command;
+pub mod compose;
 pub mod dockerfile;
 pub mod hop;
 pub mod interpolation;
