@@ -410,10 +410,11 @@ impl Reader {
     }
 
     fn command(&mut self, ins: &Instruction) {
-        let Some(line) = self.command_line(ins) else { return };
+        let shell = self.current_shell();
+        let Some(line) = self.command_line(ins, &shell) else { return };
         let shell = match line.form {
             Form::Exec => Vec::new(),
-            Form::Shell => self.current_shell(),
+            Form::Shell => shell,
         };
         let command = Some(Command { line, shell });
         let stage = self.stage_mut();
@@ -424,7 +425,11 @@ impl Reader {
         }
     }
 
-    fn command_line(&mut self, ins: &Instruction) -> Option<CommandLine> {
+    /// The command's words: the JSON strings of exec form, or shell form
+    /// split as a POSIX shell would. Under another shell (`SHELL
+    /// ["powershell", …]`) the words are only split on blanks and marked as
+    /// a best effort.
+    fn command_line(&mut self, ins: &Instruction, shell: &[String]) -> Option<CommandLine> {
         let span = ins.args.source_span();
         let (form, words, has_shell_syntax) = match syntax::exec_form(&ins.args) {
             ArgsForm::Exec(words) => {
@@ -437,6 +442,10 @@ impl Reader {
             ArgsForm::Shell if ins.args.text.is_empty() => {
                 self.problem(ins.keyword_span, format!("`{}` needs a command", ins.keyword));
                 return None;
+            }
+            ArgsForm::Shell if !is_posix_shell(shell) => {
+                let words = syntax::blank_separated(&ins.args).into_iter().map(|w| Word { text: w.text, span: w.span });
+                (Form::Shell, words.collect(), true)
             }
             ArgsForm::Shell => {
                 let (words, syntax) = split_shell(&ins.args.text, 0);
@@ -511,6 +520,13 @@ impl Reader {
         };
         self.stage_mut().copies.push(copy);
     }
+}
+
+/// POSIX shells, by program name: their word splitting is `split_shell`'s.
+const POSIX_SHELLS: [&str; 7] = ["sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"];
+
+fn is_posix_shell(shell: &[String]) -> bool {
+    shell.first().and_then(|program| program.rsplit('/').next()).is_some_and(|name| POSIX_SHELLS.contains(&name))
 }
 
 fn unresolved_reason(raw: &str, missing: &Unresolved) -> String {
