@@ -55,7 +55,7 @@ fn line_of(source: &SourceFile, span: hoplint::span::Span) -> usize {
     source.lines.line(span.start)
 }
 
-fn written<'a>(effective: Effective<'a>) -> &'a dockerfile::Command {
+fn written(effective: Effective<'_>) -> &dockerfile::Command {
     match effective {
         Effective::Written(command) => command,
         other => panic!("expected a written command, got {other:?}"),
