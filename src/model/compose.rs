@@ -520,8 +520,10 @@ impl Reader<'_> {
             [source, target, mode, ..] => (Some(source.clone()), Some(target.clone()), Some(mode.clone())),
             [] => (None, None, None),
         };
+        // A volume name has no `/` (compose-spec: relative host paths
+        // should begin with `.`), so `${PWD}/conf` is a path too.
         let kind = match &source {
-            Some(s) if text[s.clone()].starts_with(['.', '/', '~']) => MountKind::Bind,
+            Some(s) if text[s.clone()].starts_with(['.', '~']) || text[s.clone()].contains('/') => MountKind::Bind,
             _ => MountKind::Volume,
         };
         let read_only = mode.is_some_and(|m| text[m].split(',').any(|o| o == "ro"));

@@ -172,7 +172,7 @@ pub fn read_dockerfile(file: FileId, source: &str) -> Dockerfile {
 
 /// Instructions that accept `--flags` (the Dockerfile reference); Docker
 /// rejects flags on the others.
-const FLAGGED: [&str; 6] = ["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK", "ONBUILD"];
+const FLAGGED: [&str; 5] = ["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"];
 
 /// Instructions hoplint reads nothing from but Docker accepts.
 const ACCEPTED: [&str; 5] = ["RUN", "LABEL", "MAINTAINER", "VOLUME", "ONBUILD"];
@@ -292,6 +292,11 @@ impl Reader {
             Some(image) => self.base(image),
             None => Base::Image(Setting::unknown("`FROM` names no image")),
         };
+        if let Some(name) = &name
+            && self.out.iter().any(|s| s.name.as_ref().is_some_and(|other| other.text == name.text))
+        {
+            self.problem(name.span, format!("duplicate stage name `{}`", name.text));
+        }
         let platform = ins
             .flags
             .iter()
@@ -657,7 +662,13 @@ pub fn container_hop(dockerfile: &Dockerfile, path: &str) -> Option<Hop> {
         file: dockerfile.file,
         span: dockerfile.stages[stage].from,
         software_version: None,
-        settings: HopSettings { stop_signal: Some(dockerfile.stop_signal(stage)), ..HopSettings::default() },
+        settings: HopSettings {
+            stop_signal: Some(dockerfile.stop_signal(stage)),
+            grace_period: Some(Setting::unknown(
+                "set by what runs the image (Compose, Kubernetes), not by the Dockerfile",
+            )),
+            ..HopSettings::default()
+        },
     })
 }
 
@@ -772,5 +783,7 @@ mod tests {
         let file = read("");
         assert_eq!(file.problems.len(), 1);
         assert!(container_hop(&file, "Dockerfile").is_none());
+        let file = read("FROM a AS x\nFROM b AS X\n");
+        assert_eq!(file.problems.len(), 1, "duplicate stage name");
     }
 }

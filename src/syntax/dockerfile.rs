@@ -244,6 +244,10 @@ impl Parser<'_> {
             continued = more;
         }
         let line = line.trim();
+        if line.text.is_empty() {
+            // Only continuation characters: nothing to build.
+            return;
+        }
         let keyword_end = line.text.find(is_blank).unwrap_or(line.text.len());
         let keyword = line.text[..keyword_end].to_ascii_uppercase();
         let keyword_span = line.span_to_source(span(0, keyword_end));
