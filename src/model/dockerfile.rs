@@ -236,8 +236,10 @@ impl Reader {
         }
     }
 
+    /// The current stage. Only called after the first `FROM`
+    /// ([`Reader::instruction`] returns early before it).
     fn stage_mut(&mut self) -> &mut Stage {
-        let last = self.out.len() - 1;
+        let last = self.out.len().saturating_sub(1);
         &mut self.out[last]
     }
 
