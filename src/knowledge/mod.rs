@@ -6,10 +6,12 @@ pub mod defaults;
 #[rustfmt::skip]
 mod defaults_data;
 pub mod java;
+pub mod images;
 pub mod nginx_directives;
 pub mod nginx_values;
 #[rustfmt::skip]
 mod nginx_directives_data;
+pub mod signals;
 pub mod version;
 
 pub use version::Version;

@@ -1,5 +1,7 @@
 //! Text → spanned trees, one module per format. No rule knowledge here.
 
+pub mod dockerfile;
+pub mod mapped;
 pub mod nginx;
 pub mod properties;
 pub mod yaml;
