@@ -79,10 +79,10 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
     let mut read = read_inputs(inputs, found.unreadable, &forced, &mut report);
 
     let mut modules = configured_modules(config, config_path.as_deref(), &mut report);
-    let image_names: Vec<&str> = read.images.iter().map(String::as_str).collect();
-    modules.enabled.extend(nginx_model::modules_from_images(&image_names));
-
     let formats = parse_formats(&mut read);
+    let images = image_names(&formats);
+    let image_names: Vec<&str> = images.iter().map(String::as_str).collect();
+    modules.enabled.extend(nginx_model::modules_from_images(&image_names));
     let nginx_files: Vec<FileId> = read.kinds.iter().filter(|(_, k)| *k == Kind::Nginx).map(|(f, _)| *f).collect();
     let nginx = {
         let mut loader = Loader::new(&mut read.files, &root, max_size);
@@ -110,6 +110,8 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         ingress_nginx_version,
         tomcat: formats.tomcat,
         spring: formats.spring,
+        dockerfiles: formats.dockerfiles,
+        compose: formats.compose,
     };
     report.notes.sort();
     report.errors.sort();
@@ -141,8 +143,6 @@ struct Read {
     /// Files the walk found but could not read, with the reason (HL005).
     unreadable: Vec<(FileId, String)>,
     kinds: Vec<(FileId, Kind)>,
-    /// Container images named by Dockerfiles and compose files.
-    images: Vec<String>,
 }
 
 /// Reads and classifies every input; files of no known kind are dropped,
@@ -153,7 +153,7 @@ fn read_inputs(
     forced: &ForcedKinds,
     report: &mut Report,
 ) -> Read {
-    let mut read = Read { files: Vec::new(), unreadable: Vec::new(), kinds: Vec::new(), images: Vec::new() };
+    let mut read = Read { files: Vec::new(), unreadable: Vec::new(), kinds: Vec::new() };
     for u in unreadable {
         read.unreadable.push((FileId(index(read.files.len())), u.reason));
         read.files.push(SourceFile::new(u.path, Vec::new()));
@@ -166,7 +166,6 @@ fn read_inputs(
             continue;
         }
         let file = SourceFile::new(path, bytes);
-        read.images.extend(image_references(&file.path, &file.text));
         let Some(kind) = forced_kind(forced, &file.path).or_else(|| classify::classify(&file.path, &file.text)) else {
             continue;
         };
@@ -193,6 +192,8 @@ struct Formats {
     embedded: Vec<EmbeddedFile>,
     tomcat: Vec<crate::model::tomcat::TomcatServer>,
     spring: Vec<crate::model::spring::SpringApp>,
+    dockerfiles: Vec<crate::model::dockerfile::Dockerfile>,
+    compose: Vec<crate::model::compose::Compose>,
     problems: Vec<ParseProblem>,
 }
 
@@ -220,6 +221,16 @@ fn parse_formats(read: &mut Read) -> Formats {
                     formats.embedded.push(EmbeddedFile { file: id, parent: file, label, embedded: config.embedded });
                 }
                 formats.k8s.push(manifests);
+            }
+            Kind::Dockerfile => {
+                let dockerfile = crate::model::dockerfile::read_dockerfile(file, &source.text);
+                formats.problems.extend(dockerfile.problems.iter().cloned());
+                formats.dockerfiles.push(dockerfile);
+            }
+            Kind::Compose => {
+                let compose = crate::model::compose::read_compose(file, &source.text);
+                formats.problems.extend(compose.problems.iter().cloned());
+                formats.compose.push(compose);
             }
             Kind::HelmValues => {
                 if let Some(values) = k8s::helm::read_helm_values(file, source) {
@@ -366,24 +377,16 @@ fn forced_kind(forced: &ForcedKinds, path: &Path) -> Option<Kind> {
     forced.iter().find(|(m, _)| m.is_match(&absolute)).map(|(_, k)| *k)
 }
 
-/// Container images a Dockerfile (`FROM`) or compose file (`image:`) names,
+/// The images Dockerfiles (`FROM`) and compose services (`image:`) name,
 /// so that image-bundled nginx modules are known.
-#[allow(clippy::case_sensitive_file_extension_comparisons)] // the name is lowercased first
-fn image_references(path: &Path, text: &str) -> Vec<String> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-    let dockerfile = name.starts_with("dockerfile") || name.ends_with(".dockerfile") || name == "containerfile";
-    let compose = name.contains("compose") && (name.ends_with(".yml") || name.ends_with(".yaml"));
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        let from = line.get(..5).filter(|w| w.eq_ignore_ascii_case("FROM ")).and_then(|_| line.get(5..));
-        if dockerfile && let Some(rest) = from {
-            if let Some(image) = rest.split_whitespace().find(|w| !w.starts_with("--")) {
-                out.push(image.to_owned());
-            }
-        } else if compose && let Some(image) = line.strip_prefix("image:") {
-            out.push(image.trim().trim_matches(['"', '\'']).to_owned());
-        }
-    }
-    out
+fn image_names(formats: &Formats) -> Vec<String> {
+    use crate::model::dockerfile::Base;
+    let from = formats.dockerfiles.iter().flat_map(|d| &d.stages).filter_map(|stage| match &stage.base {
+        Base::Image(image) => image.value.as_ref().map(crate::knowledge::images::ImageRef::name),
+        Base::Stage(_) => None,
+    });
+    let services = formats.compose.iter().flat_map(|c| &c.services);
+    let compose =
+        services.filter_map(|s| s.image.as_ref()?.value.as_ref().map(crate::knowledge::images::ImageRef::name));
+    from.chain(compose).collect()
 }

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::knowledge::Version;
+use crate::model::compose::Compose;
+use crate::model::dockerfile::Dockerfile;
 use crate::model::k8s::Manifests;
 use crate::model::k8s::helm::HelmValues;
 use crate::model::nginx::{Ctx, Modules, NginxModel, Resolution, resolve_directive, walk_with_context};
@@ -78,6 +80,8 @@ pub struct Project {
     pub ingress_nginx_version: Option<Setting<Version>>,
     pub tomcat: Vec<TomcatServer>,
     pub spring: Vec<SpringApp>,
+    pub dockerfiles: Vec<Dockerfile>,
+    pub compose: Vec<Compose>,
 }
 
 /// A configuration file embedded in another one (a ConfigMap's `data:`
@@ -116,6 +120,15 @@ impl Project {
             Some(e) => (e.parent, e.embedded.span_to_source(span)),
             None => (file, span),
         }
+    }
+
+    /// The Dockerfile read from `path`, if any.
+    pub fn dockerfile_at(&self, path: &Path) -> Option<&Dockerfile> {
+        let wanted = crate::syntax::nginx::include::normalize(&std::path::absolute(path).ok()?);
+        self.dockerfiles.iter().find(|d| {
+            std::path::absolute(&self.file(d.file).path)
+                .is_ok_and(|p| crate::syntax::nginx::include::normalize(&p) == wanted)
+        })
     }
 
     /// A file's name for hop ids and messages: the path, or for an embedded

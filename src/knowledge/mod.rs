@@ -5,8 +5,8 @@
 pub mod defaults;
 #[rustfmt::skip]
 mod defaults_data;
-pub mod java;
 pub mod images;
+pub mod java;
 pub mod nginx_directives;
 pub mod nginx_values;
 #[rustfmt::skip]

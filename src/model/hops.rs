@@ -10,6 +10,18 @@ pub fn collect(project: &Project) -> (Vec<Hop>, Vec<Note>) {
     for manifests in &project.k8s {
         hops.extend(crate::model::k8s::hops::container_hops(manifests));
     }
+    for dockerfile in &project.dockerfiles {
+        hops.extend(crate::model::dockerfile::container_hop(dockerfile, &project.display_name(dockerfile.file)));
+    }
+    for compose in &project.compose {
+        let path = project.display_name(compose.file);
+        let dir = project.file(compose.file).path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+        for service in &compose.services {
+            let dockerfile =
+                service.build.as_ref().and_then(|build| project.dockerfile_at(&dir.join(build.dockerfile_path())));
+            hops.push(crate::model::compose::service_hop(compose, service, &path, dockerfile));
+        }
+    }
     for server in &project.tomcat {
         hops.extend(server.hops());
     }
