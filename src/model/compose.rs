@@ -185,45 +185,9 @@ fn built_stop_signal(build: &Build, dockerfile: Option<&Dockerfile>) -> Setting<
 
 /// Go's `time.ParseDuration`, which Compose applies to durations
 /// (compose-go `types.Duration`; compose-spec `11-extension.md`
-/// "Specifying durations"): `{number}{unit}` repeated, units `ns`, `us`
-/// (`µs`), `ms`, `s`, `m`, `h`, fractions allowed, a bare `0`. Sub-millisecond
-/// parts are dropped. `None` for anything else, negative values included.
+/// "Specifying durations").
 pub fn parse_duration(text: &str) -> Option<Millis> {
-    let text = text.trim();
-    if text == "0" {
-        return Some(Millis(0));
-    }
-    let mut rest = text.strip_prefix('+').unwrap_or(text);
-    if rest.is_empty() {
-        return None;
-    }
-    let mut nanos: u128 = 0;
-    while !rest.is_empty() {
-        let number_len = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
-        let (number, after) = rest.split_at(number_len);
-        let unit_len = after.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(after.len());
-        let (unit, next) = after.split_at(unit_len);
-        let scale: u128 = match unit {
-            "ns" => 1,
-            "us" | "µs" | "μs" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            _ => return None,
-        };
-        let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
-        if whole.is_empty() && fraction.is_empty() {
-            return None;
-        }
-        let whole: u128 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
-        let digits = fraction.len().min(18);
-        let fraction_value: u128 = if digits == 0 { 0 } else { fraction[..digits].parse().ok()? };
-        let part = whole.checked_mul(scale)? + fraction_value * scale / 10u128.pow(u32::try_from(digits).ok()?);
-        nanos = nanos.checked_add(part)?;
-        rest = next;
-    }
-    u64::try_from(nanos / 1_000_000).ok().map(Millis)
+    crate::syntax::go_values::parse_duration(text.trim())
 }
 
 struct Reader<'s> {

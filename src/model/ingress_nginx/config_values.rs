@@ -13,9 +13,9 @@ use crate::knowledge::nginx_values;
 use crate::knowledge::version::Version;
 use crate::model::ingress_nginx::InvalidValue;
 use crate::model::k8s::DataEntry;
-use crate::model::k8s::go_values;
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::source::FileId;
+use crate::syntax::go_values;
 
 pub(super) const SECONDS: &str = "an integer number of seconds (such as \"60\")";
 pub(super) const COUNT: &str = "a non-negative integer";

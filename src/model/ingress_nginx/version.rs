@@ -52,7 +52,7 @@ pub(super) fn from_image(image: &Spanned<ImageRef>, file: FileId) -> Result<Reso
             Ok(ResolvedVersion { version, setting: Setting::explicit(version.to_string(), file, image.span) })
         }
         None => {
-            Err(NoVersion { file, span: image.span, why: format!("image `{}` has no version tag", image.value.text) })
+            Err(NoVersion { file, span: image.span, why: format!("image `{}` has no version tag", image.value.name()) })
         }
     }
 }

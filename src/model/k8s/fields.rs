@@ -2,10 +2,10 @@
 //! span it was read from; a value of the wrong type is recorded as a
 //! [`ParseProblem`] and read as absent or [`Field::Invalid`], never a panic.
 
-use crate::model::k8s::go_values;
 use crate::model::problem::ParseProblem;
 use crate::source::FileId;
 use crate::span::Span;
+use crate::syntax::go_values;
 use crate::syntax::yaml::{Node, Style, Value};
 
 /// A value with the span it was written at.

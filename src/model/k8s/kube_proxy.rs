@@ -2,9 +2,9 @@
 //! conntrack settings (facts: backend-lifecycle-facts.md §C).
 
 use crate::model::k8s::fields::{Field, Reader, Spanned};
-use crate::model::k8s::go_values;
 use crate::model::setting::Millis;
 use crate::span::Span;
+use crate::syntax::go_values;
 use crate::syntax::yaml::Node;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

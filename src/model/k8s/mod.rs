@@ -5,10 +5,8 @@
 
 pub mod configmap;
 mod fields;
-pub(crate) mod go_values;
 pub mod helm;
 pub mod hops;
-pub mod image;
 pub mod ingress;
 pub mod kube_proxy;
 pub mod meta;
@@ -16,11 +14,11 @@ pub mod pod;
 pub mod prestop;
 pub mod service;
 
+pub use crate::knowledge::images::ImageRef;
 pub use configmap::{ConfigMap, DataEntry, EmbeddedConfig, embedded_configs};
 pub use fields::{Field, KeyValue, PortRef, Spanned, line_span};
 pub use helm::{HelmValues, is_helm_template, read_helm_values};
 pub use hops::container_hops;
-pub use image::ImageRef;
 pub use ingress::Ingress;
 pub use kube_proxy::KubeProxyConfig;
 pub use meta::Meta;

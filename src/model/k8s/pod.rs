@@ -1,8 +1,8 @@
 //! Pod specs and their containers (`core/v1` `PodSpec`, `Container`).
 
+use crate::knowledge::images::ImageRef;
 use crate::model::command::{CommandLine, EnvVar, Form, Word};
 use crate::model::k8s::fields::{Field, PortRef, Reader, Spanned, line_span};
-use crate::model::k8s::image::ImageRef;
 use crate::span::Span;
 use crate::syntax::yaml::{Node, Value};
 
