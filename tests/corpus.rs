@@ -6,7 +6,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use hoplint::check::{CheckOptions, ConfigChoice};
@@ -24,36 +23,15 @@ const NGINX_STRICTER_THAN_CROSSPLANE: &[(&str, u64)] = &[
 ];
 
 fn corpus() -> Option<PathBuf> {
-    let dir = common::shared_dir()?.join("corpus");
-    dir.is_dir().then_some(dir)
-}
-
-fn files_in(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("corpus folder")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    files
-}
-
-/// Runs `f` on another thread and fails if it takes longer than `limit`
-/// (a hang) or panics.
-fn within<T: Send + 'static>(limit: Duration, what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    rx.recv_timeout(limit).unwrap_or_else(|e| panic!("{what}: no result within {limit:?} ({e}): hang or panic"))
+    common::shared_dir().map(|d| d.join("corpus")).filter(|d| d.is_dir())
 }
 
 #[test]
 fn every_nginx_file_round_trips_byte_for_byte() {
     let Some(corpus) = corpus() else { return common::skip_or_fail("../shared/corpus") };
-    let files = files_in(&corpus.join("nginx"));
+    let files = common::files_in(&corpus.join("nginx"));
     assert!(files.len() > 400, "corpus/nginx has {} files", files.len());
-    let checked = within(Duration::from_mins(2), "round trip", move || {
+    let checked = common::within(Duration::from_mins(2), "round trip", move || {
         let mut mismatches = Vec::new();
         for path in &files {
             let bytes = std::fs::read(path).expect("readable");
@@ -94,7 +72,7 @@ fn check_folder(corpus: &Path, folder: &str, kind: Kind) -> serde_json::Value {
         forced_kinds: vec![(glob, kind)],
         ..CheckOptions::default()
     };
-    let report = within(Duration::from_mins(1), folder, move || {
+    let report = common::within(Duration::from_mins(1), folder, move || {
         let report = hoplint::check(&options);
         hoplint::report::json::render(&report)
     });
@@ -106,7 +84,7 @@ fn no_false_syntax_errors_and_every_real_one_found() {
     let Some(corpus) = corpus() else { return common::skip_or_fail("../shared/corpus") };
     let peers = peers(&corpus);
     let report = check_folder(&corpus, "nginx", Kind::Nginx);
-    let files = files_in(&corpus.join("nginx"));
+    let files = common::files_in(&corpus.join("nginx"));
     assert_eq!(report["summary"]["files"].as_u64(), Some(files.len() as u64), "every file parsed once");
     assert!(report["errors"].as_array().unwrap().is_empty(), "{}", report["errors"]);
 
@@ -198,7 +176,7 @@ fn other_folders_never_crash() {
     for folder in ["k8s", "docker", "gunicorn", "tomcat"] {
         let options =
             CheckOptions { paths: vec![corpus.join(folder)], config: ConfigChoice::None, ..CheckOptions::default() };
-        let errors = within(Duration::from_mins(1), folder, move || hoplint::check(&options).errors.len());
+        let errors = common::within(Duration::from_mins(1), folder, move || hoplint::check(&options).errors.len());
         assert_eq!(errors, 0, "{folder}");
     }
 }

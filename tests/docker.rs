@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use hoplint::knowledge::images::{self, ImageRef};
@@ -414,18 +413,7 @@ fn compose_container_hops() {
 }
 
 fn corpus_docker() -> Option<PathBuf> {
-    let dir = common::shared_dir()?.join("corpus/docker");
-    dir.is_dir().then_some(dir)
-}
-
-/// Runs `f` on another thread and fails if it takes longer than `limit`
-/// (a hang) or panics.
-fn within<T: Send + 'static>(limit: Duration, what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    rx.recv_timeout(limit).unwrap_or_else(|e| panic!("{what}: no result within {limit:?} ({e}): hang or panic"))
+    common::corpus_dir("docker")
 }
 
 #[test]
@@ -436,7 +424,7 @@ fn every_corpus_dockerfile_reads_without_panic_or_hang() {
     assert!(paths.len() >= 70, "corpus/docker has {} files", paths.len());
     for path in paths {
         let name = path.display().to_string();
-        let (stages, problems) = within(Duration::from_secs(10), &name, move || {
+        let (stages, problems) = common::within(Duration::from_secs(10), &name, move || {
             let (id, source) = load(&path, 0);
             let file = dockerfile::read_dockerfile(id, &source.text);
             let stage = file.final_stage();
@@ -462,7 +450,7 @@ fn compose_reader_survives_every_corpus_yaml() {
     paths.sort();
     for path in paths {
         let name = path.display().to_string();
-        let services = within(Duration::from_secs(10), &name, move || {
+        let services = common::within(Duration::from_secs(10), &name, move || {
             let (id, source) = load(&path, 0);
             compose::read_compose(id, &source.text).services.len()
         });

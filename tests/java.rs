@@ -6,7 +6,6 @@ mod common;
 
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use hoplint::knowledge::java::tomcat_image_version;
@@ -509,18 +508,8 @@ fn spring_without_build_file_assumes_newest() {
 
 // ------------------------------------------------------------------ corpus
 
-/// Runs `f` on another thread; fails on a panic or after `limit` (a hang).
-fn within<T: Send + 'static>(limit: Duration, what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    rx.recv_timeout(limit).unwrap_or_else(|e| panic!("{what}: no result within {limit:?} ({e}): hang or panic"))
-}
-
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = common::shared_dir()?.join("corpus/tomcat");
-    dir.is_dir().then_some(dir)
+    common::corpus_dir("tomcat")
 }
 
 /// Reads a corpus server.xml under the name `corpus/<file name>`.
@@ -540,7 +529,7 @@ fn every_corpus_server_xml_reads() {
     for name in names {
         let dir = dir.clone();
         let label = name.clone();
-        let (problems, hops) = within(Duration::from_secs(10), &label, move || {
+        let (problems, hops) = common::within(Duration::from_secs(10), &label, move || {
             let mut files = Files::default();
             let server = corpus_server(&mut files, &dir, &name);
             (server.problems.len(), server.hops().len())

@@ -561,15 +561,7 @@ fn wrong_types_are_problems_with_spans() {
 // ---------------------------------------------------------------- corpus
 
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/k8s");
-    dir.is_dir().then_some(dir)
-}
-
-fn corpus_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(dir).expect("corpus").map(|e| e.expect("entry").path()).filter(|p| p.is_file()).collect();
-    files.sort();
-    files
+    common::corpus_dir("k8s")
 }
 
 /// Everything hoplint reads of one file, on another thread with a deadline.
@@ -595,7 +587,7 @@ fn corpus_files_read_without_panic_or_hang() {
         common::skip_or_fail("../shared/corpus");
         return;
     };
-    let files = corpus_files(&dir);
+    let files = common::files_in(&dir);
     assert!(files.len() >= 100, "expected the 114 k8s corpus files, found {}", files.len());
     let mut objects = 0;
     for (i, path) in files.into_iter().enumerate() {

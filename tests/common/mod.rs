@@ -57,3 +57,30 @@ pub fn codes_and_lines(report: &serde_json::Value) -> Vec<(String, u64)> {
         .map(|d| (d["code"].as_str().unwrap_or_default().to_owned(), d["line"].as_u64().unwrap_or_default()))
         .collect()
 }
+
+/// `../shared/corpus/<folder>`, if present.
+pub fn corpus_dir(folder: &str) -> Option<PathBuf> {
+    let dir = shared_dir()?.join("corpus").join(folder);
+    dir.is_dir().then_some(dir)
+}
+
+/// The files of a directory, sorted.
+pub fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("readable dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs `f` on another thread and fails if it takes longer than `limit`
+/// (a hang) or panics.
+pub fn within<T: Send + 'static>(limit: std::time::Duration, what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(limit).unwrap_or_else(|e| panic!("{what}: no result within {limit:?} ({e}): hang or panic"))
+}
