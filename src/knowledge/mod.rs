@@ -9,6 +9,7 @@ pub mod nginx_directives;
 pub mod nginx_values;
 #[rustfmt::skip]
 mod nginx_directives_data;
+pub mod servers;
 pub mod version;
 
 pub use version::Version;

@@ -4,4 +4,6 @@ pub mod command;
 pub mod hop;
 pub mod nginx;
 pub mod problem;
+pub mod procfile;
+pub mod server_invocation;
 pub mod setting;

@@ -140,7 +140,7 @@ impl Evaluator<'_> {
                 }
                 ast::FStringPart::FString(f) => &f.elements,
             };
-            for element in elements.iter() {
+            for element in elements {
                 match element {
                     ast::InterpolatedStringElement::Literal(literal) => text.push_str(&literal.value),
                     ast::InterpolatedStringElement::Interpolation(field) => {

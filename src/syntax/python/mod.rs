@@ -229,14 +229,7 @@ impl<'s> Evaluator<'s> {
             Stmt::ClassDef(def) => self.define(&def.name, stmt.range(), "a class"),
             Stmt::Import(import) => {
                 for alias in &import.names {
-                    let (bound, path) = match &alias.asname {
-                        Some(asname) => (asname.id.to_string(), alias.name.id.to_string()),
-                        // `import a.b` binds `a`.
-                        None => {
-                            let top = alias.name.id.split('.').next().unwrap_or_default().to_owned();
-                            (top.clone(), top)
-                        }
-                    };
+                    let (bound, path) = import_binding(alias);
                     self.bind_import(bound, path, stmt.range());
                 }
             }
@@ -272,10 +265,10 @@ impl<'s> Evaluator<'s> {
                 self.bind(name.id.to_string(), statement, value.range(), evaluated);
             }
             Expr::Tuple(t) if t.elts.iter().all(|e| matches!(e, Expr::Name(_))) => {
-                self.unpack(&t.elts, value, evaluated, statement, env)
+                self.unpack(&t.elts, value, evaluated, statement, env);
             }
             Expr::List(l) if l.elts.iter().all(|e| matches!(e, Expr::Name(_))) => {
-                self.unpack(&l.elts, value, evaluated, statement, env)
+                self.unpack(&l.elts, value, evaluated, statement, env);
             }
             Expr::Subscript(s) => self.forget(&s.value, statement, "is modified in place"),
             Expr::Attribute(a) => self.forget(&a.value, statement, "is modified in place"),
@@ -494,6 +487,17 @@ impl<'a> ruff_python_ast::visitor::Visitor<'a> for Screen {
     }
 }
 
+/// The name `import …` binds and the module path it stands for: `import
+/// a.b` binds `a` to `a`; `import a.b as c` binds `c` to `a.b`.
+fn import_binding(alias: &ruff_python_ast::Alias) -> (String, String) {
+    if let Some(asname) = &alias.asname {
+        (asname.id.to_string(), alias.name.id.to_string())
+    } else {
+        let top = alias.name.id.split('.').next().unwrap_or_default().to_owned();
+        (top.clone(), top)
+    }
+}
+
 /// Names an assignment target binds (`a`, `a, (b, *c)`).
 fn collect_target_names<'a>(target: &'a Expr, out: &mut Vec<&'a str>) {
     match target {
@@ -544,11 +548,7 @@ fn collect_bound(stmt: &Stmt, out: &mut Vec<(String, TextRange)>) {
         Stmt::Match(m) => m.cases.iter().flat_map(|c| &c.body).for_each(|s| collect_bound(s, out)),
         Stmt::FunctionDef(d) => out.push((d.name.id.to_string(), range)),
         Stmt::ClassDef(d) => out.push((d.name.id.to_string(), range)),
-        Stmt::Import(i) => out.extend(i.names.iter().map(|a| {
-            let bound =
-                a.asname.as_ref().map_or_else(|| a.name.id.split('.').next().unwrap_or_default(), |n| n.id.as_str());
-            (bound.to_owned(), range)
-        })),
+        Stmt::Import(i) => out.extend(i.names.iter().map(|a| (import_binding(a).0, range))),
         Stmt::ImportFrom(i) => {
             out.extend(i.names.iter().map(|a| (a.asname.as_ref().unwrap_or(&a.name).id.to_string(), range)));
         }
