@@ -1,11 +1,14 @@
 //! Format-neutral views of what the parsed files say.
 
+pub mod args;
 pub mod command;
 pub mod gunicorn;
 pub mod hop;
+pub mod hypercorn;
 pub mod nginx;
 pub mod pins;
 pub mod problem;
 pub mod procfile;
 pub mod server_invocation;
 pub mod setting;
+pub mod uvicorn;

@@ -1,17 +1,16 @@
 //! Gunicorn's command line and `GUNICORN_CMD_ARGS`, read as its argparse
-//! parser reads them (gunicorn/config.py `Config.parser`, `Setting.add_option`):
-//! `--keep-alive 5` and `--keep-alive=5`; `-k gthread`, `-kgthread` and
-//! `-k=gthread`; repeated options keep the last value, except `-b`, which
-//! appends; `--` ends the options. `GUNICORN_CMD_ARGS` is split like
-//! `shlex.split` (gunicorn/config.py `get_cmd_args_from_env`).
+//! parser reads them (gunicorn/config.py `Config.parser`,
+//! `Setting.add_option`; forms in [`crate::model::args`]): repeated options
+//! keep the last value, except `-b`, which appends. `GUNICORN_CMD_ARGS` is
+//! split like `shlex.split` (gunicorn/config.py `get_cmd_args_from_env`).
 
 use super::{Given, GivenSettings, GivenValue, Key, Kind};
+use crate::model::args;
 use crate::model::command::{EnvVar, Word};
 use crate::model::server_invocation::split_embedded;
 use crate::model::setting::Setting;
 use crate::source::FileId;
 use crate::span::Span;
-use crate::syntax::python::parse_int_literal;
 
 /// What a gunicorn command line (or `GUNICORN_CMD_ARGS`) sets.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,55 +58,29 @@ const SWITCHES: &[&str] = &[
 
 /// Reads gunicorn's arguments (the words after `gunicorn`) written in `file`.
 pub fn parse_gunicorn_args(file: FileId, words: &[Word]) -> GunicornArgs {
-    let mut args = GunicornArgs { file, settings: GivenSettings::default(), app: None, other_options: Vec::new() };
+    let parsed = args::parse(words, |flag| Key::ALL.into_iter().find(|k| k.flags().contains(&flag)), SWITCHES);
+    let mut settings = GivenSettings::default();
     let mut binds: Vec<(String, Span)> = Vec::new();
-    let mut i = 0;
-    while let Some(word) = words.get(i) {
-        i += 1;
-        let text = word.text.as_str();
-        if text == "--" {
-            if args.app.is_none() {
-                args.app = words.get(i).cloned();
-            }
-            break;
-        }
-        let Some((flag, inline)) = split_option(text) else {
-            if args.app.is_none() {
-                args.app = Some(word.clone());
-            }
+    for option in parsed.options {
+        let Some((value, span)) = option.value else {
+            let reason = format!("`{}` has no value: gunicorn exits with a usage error", option.flag);
+            settings.values.insert(option.key, given(Setting::unknown(reason), file, option.word.span));
             continue;
         };
-        let Some(key) = Key::ALL.into_iter().find(|k| k.flags().contains(&flag)) else {
-            args.other_options.push(word.clone());
-            let takes_value = inline.is_none() && !SWITCHES.contains(&flag);
-            if takes_value && words.get(i).is_some_and(|w| !w.text.starts_with('-')) {
-                i += 1;
-            }
-            continue;
-        };
-        let (value, span) = if let Some(inline) = inline {
-            (inline.to_owned(), inline_span(word, inline))
-        } else if let Some(next) = words.get(i) {
-            i += 1;
-            (next.text.clone(), next.span)
-        } else {
-            let reason = format!("`{flag}` has no value: gunicorn exits with a usage error");
-            args.settings.values.insert(key, given(Setting::unknown(reason), file, word.span));
-            continue;
-        };
-        if key == Key::Bind {
+        // `-b` appends (action="append"); other options keep the last value.
+        if option.key == Key::Bind {
             binds.push((value, span));
             continue;
         }
-        let setting = typed(key, flag, &value, file, span);
-        args.settings.values.insert(key, given(setting, file, span));
+        let setting = typed(option.key, &option.flag, &value, file, span);
+        settings.values.insert(option.key, given(setting, file, span));
     }
     if let (Some((_, first)), Some((_, last))) = (binds.first(), binds.last()) {
         let span = first.cover(*last);
         let value = GivenValue::List(binds.into_iter().map(|(v, _)| v).collect());
-        args.settings.values.insert(Key::Bind, given(Setting::explicit(value, file, span), file, span));
+        settings.values.insert(Key::Bind, given(Setting::explicit(value, file, span), file, span));
     }
-    args
+    GunicornArgs { file, settings, app: parsed.positional.into_iter().next(), other_options: parsed.other_options }
 }
 
 /// Reads `GUNICORN_CMD_ARGS`. A value that comes from elsewhere
@@ -129,46 +102,14 @@ fn given(value: Setting<GivenValue>, file: FileId, span: Span) -> Given {
     Given { value, file, span, env_defaults: Vec::new() }
 }
 
-/// `--flag`, `--flag=value`, `-k`, `-kvalue`, `-k=value`: the flag and an
-/// attached value. `None` for a positional argument.
-fn split_option(text: &str) -> Option<(&str, Option<&str>)> {
-    if text.starts_with("--") {
-        return Some(match text.split_once('=') {
-            Some((flag, value)) => (flag, Some(value)),
-            None => (text, None),
-        });
-    }
-    // A lone `-` and negative numbers are positional.
-    let rest = text.strip_prefix('-')?;
-    let letter = rest.chars().next().filter(char::is_ascii_alphabetic)?;
-    let flag = &text[..=letter.len_utf8()];
-    let attached = &text[flag.len()..];
-    Some((flag, (!attached.is_empty()).then(|| attached.strip_prefix('=').unwrap_or(attached))))
-}
-
-/// The span of an attached value inside its word, when the word is written
-/// as is (no quotes or escapes).
-fn inline_span(word: &Word, inline: &str) -> Span {
-    let written = word.span.len() as usize;
-    if written == word.text.len() {
-        let start = word.span.end - u32::try_from(inline.len()).unwrap_or(0);
-        Span::new(start, word.span.end)
-    } else {
-        word.span
-    }
-}
-
 /// A command-line value as argparse (`type=int`) and gunicorn's validator
 /// take it.
 fn typed(key: Key, flag: &str, value: &str, file: FileId, span: Span) -> Setting<GivenValue> {
     match key.kind() {
-        Kind::Count => match parse_int_literal(value, 10).map(u64::try_from) {
+        Kind::Count => match args::python_int(value).map(u64::try_from) {
             Some(Ok(n)) => Setting::explicit(GivenValue::Count(n), file, span),
             Some(Err(_)) => Setting::unknown(format!("`{flag} {value}` is negative: gunicorn refuses to start")),
-            None if value.contains('$') => {
-                Setting::unknown(format!("`{flag} {value}` is expanded by the shell at run time"))
-            }
-            None => Setting::unknown(format!("`{flag} {value}` is not an integer: gunicorn exits with a usage error")),
+            None => Setting::unknown(args::not_an_integer(flag, value, "gunicorn")),
         },
         Kind::Text | Kind::List if value.contains('$') => {
             Setting::unknown(format!("`{flag} {value}` is expanded by the shell at run time"))
