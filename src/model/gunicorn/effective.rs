@@ -9,6 +9,7 @@ use crate::knowledge::Version;
 use crate::knowledge::servers::{self, DefaultValue, Server};
 use crate::model::command::EnvVar;
 use crate::model::hop::{Hop, HopKind, HopSettings};
+use crate::model::limits::zero_is_unbounded;
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::source::FileId;
 use crate::span::Span;
@@ -115,7 +116,8 @@ pub fn effective_gunicorn(
     let label = version.to_string();
     let idle_timeout = idle_timeout(worker.as_ref(), &worker_class, &keepalive, version);
     let request_timeout = match &worker {
-        Some(Worker::Sync) => zero_is_unbounded(timeout.clone()),
+        // `timeout = 0` disables it (gunicorn/config.py Timeout).
+        Some(Worker::Sync) => zero_is_unbounded(timeout.clone(), &Millis(0)),
         Some(w) => Setting::default_unbounded(format!(
             "gunicorn {label}: timeout is a heartbeat for {}, not a request limit (gunicorn/config.py Timeout L851-870)",
             w.display()
@@ -331,14 +333,6 @@ fn idle_timeout(
         other => {
             Setting::unknown(format!("custom worker class `{}`: its keep-alive handling is unknown", other.display()))
         }
-    }
-}
-
-/// `timeout = 0` disables the timeout.
-fn zero_is_unbounded(timeout: Setting<Millis>) -> Setting<Millis> {
-    match timeout.value {
-        Some(Millis(0)) => Setting { value: None, origin: timeout.origin },
-        _ => timeout,
     }
 }
 
