@@ -4,6 +4,7 @@ pub mod args;
 pub mod command;
 pub mod gunicorn;
 pub mod hop;
+pub mod httpd;
 pub mod hypercorn;
 pub mod limits;
 pub mod nginx;
