@@ -12,6 +12,7 @@ pub mod phpfpm;
 pub mod pins;
 pub mod problem;
 pub mod procfile;
+pub mod puma;
 pub mod server_invocation;
 pub mod setting;
 pub mod uvicorn;

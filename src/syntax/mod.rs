@@ -2,4 +2,5 @@
 
 pub mod nginx;
 pub mod python;
+pub mod ruby;
 pub mod yaml;
