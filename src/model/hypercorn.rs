@@ -168,11 +168,7 @@ pub fn read_hypercorn_toml(file: FileId, source: &str) -> HypercornConf {
 /// module-level names, evaluated without running it.
 pub fn read_hypercorn_py(file: FileId, source: &str) -> HypercornConf {
     let module = python::evaluate(source);
-    let problems = module
-        .errors
-        .iter()
-        .map(|e| ParseProblem { file, span: e.span, message: format!("Python syntax error: {}", e.message) })
-        .collect();
+    let problems = python::first_error_problem(&module, file).into_iter().collect();
     let mut values = BTreeMap::new();
     for option in HypercornOption::ALL {
         let setting = match module.lookup(option.name()) {

@@ -16,18 +16,15 @@ use crate::syntax::python::{self, Lookup, Value, parse_int_literal};
 pub struct GunicornConf {
     pub file: FileId,
     pub settings: GivenSettings,
-    /// Python syntax errors (HL004); the rest of the file is still read.
+    /// The first Python syntax error (HL004; Python stops there too and
+    /// later errors often follow from it); the rest of the file is still read.
     pub problems: Vec<ParseProblem>,
 }
 
 /// Reads a gunicorn config file.
 pub fn read_conf(file: FileId, source: &str) -> GunicornConf {
     let module = python::evaluate(source);
-    let problems = module
-        .errors
-        .iter()
-        .map(|e| ParseProblem { file, span: e.span, message: format!("Python syntax error: {}", e.message) })
-        .collect();
+    let problems = python::first_error_problem(&module, file).into_iter().collect();
     let mut settings = GivenSettings::default();
     for key in Key::ALL {
         match module.lookup(key.name()) {

@@ -108,6 +108,19 @@ impl Module {
     }
 }
 
+/// The first syntax error as a parse problem of `file`: Python stops at it,
+/// and the errors ruff reports after it often follow from it.
+pub fn first_error_problem(
+    module: &Module,
+    file: crate::source::FileId,
+) -> Option<crate::model::problem::ParseProblem> {
+    module.errors.first().map(|e| crate::model::problem::ParseProblem {
+        file,
+        span: e.span,
+        message: format!("Python syntax error: {}", e.message),
+    })
+}
+
 /// Reads `source` as a Python module. Never runs it.
 pub fn evaluate(source: &str) -> Module {
     let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
@@ -117,6 +130,13 @@ pub fn evaluate(source: &str) -> Module {
         .map(|e| SyntaxError { span: span_of(e.location), message: e.error.to_string() })
         .collect();
     let mut evaluator = Evaluator::new(source);
+    // Python compiles the whole module before running any of it: with a
+    // syntax error, no name is set.
+    if let Some(first) = errors.first() {
+        let line = evaluator.lines.line(first.span.start);
+        let reason = format!("the file has a syntax error (line {line}), so Python runs none of it");
+        return Module { names: HashMap::new(), dynamic: Some(reason), errors };
+    }
     let mut too_deep = false;
     for stmt in &parsed.syntax().body {
         // Screening first bounds the nesting every later recursion meets.
@@ -133,13 +153,7 @@ pub fn evaluate(source: &str) -> Module {
             }
             None => {}
         }
-        // A statement ruff had to repair is not trusted.
-        let repaired = errors.iter().any(|e| overlaps(span_of(stmt.range()), e.span));
-        if repaired {
-            evaluator.forget_targets(stmt, "is written in a statement with a syntax error");
-        } else {
-            evaluator.exec(stmt, &[]);
-        }
+        evaluator.exec(stmt, &[]);
     }
     let module = Module { names: evaluator.names, dynamic: evaluator.dynamic, errors };
     if too_deep {
@@ -149,10 +163,6 @@ pub fn evaluate(source: &str) -> Module {
         std::mem::forget(parsed);
     }
     module
-}
-
-fn overlaps(a: Span, b: Span) -> bool {
-    a.start <= b.end && b.start <= a.end
 }
 
 pub(crate) fn span_of(range: TextRange) -> Span {
