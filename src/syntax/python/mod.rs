@@ -408,7 +408,7 @@ impl<'s> Evaluator<'s> {
         let mut names = Vec::new();
         collect_target_names(target, &mut names);
         for name in names {
-            let reason = format!("`{name}` {why} ({})", self.at(statement));
+            let reason = format!("`{name}` ({}) {why}", self.at(statement));
             self.bind(name.to_owned(), statement, target.range(), Evaluated::unknown(reason));
         }
     }
@@ -418,7 +418,7 @@ impl<'s> Evaluator<'s> {
         let mut bound = Vec::new();
         collect_bound(stmt, &mut bound);
         for (name, range) in bound {
-            let reason = format!("`{name}` {why} ({})", self.at(range));
+            let reason = format!("`{name}` ({}) {why}", self.at(range));
             self.bind(name, range, range, Evaluated::unknown(reason));
         }
     }
