@@ -41,7 +41,9 @@ pub struct Pool {
 }
 
 /// Whether text is php-fpm configuration: a `[global]` section, or a pool
-/// section with `pm =` or `listen =`.
+/// section with process-manager keys (`pm =`, `pm.max_children =`; every
+/// pool must set `pm`). `listen =` alone is not enough: uWSGI ini files
+/// have it too.
 pub fn looks_like_phpfpm(text: &str) -> bool {
     let mut in_section = false;
     for line in text.lines().map(str::trim) {
@@ -52,7 +54,7 @@ pub fn looks_like_phpfpm(text: &str) -> bool {
             in_section = true;
         } else if in_section
             && let Some((key, _)) = line.split_once('=')
-            && matches!(key.trim(), "pm" | "listen")
+            && (key.trim() == "pm" || key.trim().starts_with("pm."))
         {
             return true;
         }
@@ -331,9 +333,10 @@ mod tests {
 
     #[test]
     fn defaults_units_and_errors() {
-        let src = "[www]\nlisten = 9000\nrequest_terminate_timeout = ${TIMEOUT}\nbroken line\n";
+        let src = "[www]\nlisten = 9000\npm = static\nrequest_terminate_timeout = ${TIMEOUT}\nbroken line\n";
         assert!(looks_like_phpfpm(src));
         assert!(!looks_like_phpfpm("[section]\nkey = value\n"));
+        assert!(!looks_like_phpfpm("[uwsgi]\nlisten = 128\nmodule = app\n"));
         let conf = read_phpfpm(FileId(1), src);
         assert_eq!(conf.problems.len(), 1);
         let s = effective_phpfpm(&[&conf], None);
