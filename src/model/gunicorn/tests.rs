@@ -137,3 +137,13 @@ fn config_locations() {
     let env = args("--config file:/etc/g.py");
     assert!(matches!(config_location(None, Some(&env)), ConfigLocation::File { path, .. } if path == "/etc/g.py"));
 }
+
+#[test]
+fn shell_variables_are_unknown() {
+    // tiangolo/uvicorn-gunicorn-docker's start.sh.
+    let a = args(r#"-k "$WORKER_CLASS" -c "$GUNICORN_CONF" "$APP_MODULE""#);
+    let s = effective_gunicorn(None, None, Some(&a), None);
+    assert!(matches!(&s.worker_class.origin, Origin::Unknown { reason } if reason.contains("expanded by the shell")));
+    assert!(!s.idle_timeout.is_known());
+    assert!(matches!(config_location(Some(&a), None), ConfigLocation::Unknown { .. }));
+}
