@@ -168,7 +168,8 @@ pub fn read_hypercorn_toml(file: FileId, source: &str) -> HypercornConf {
 /// module-level names, evaluated without running it.
 pub fn read_hypercorn_py(file: FileId, source: &str) -> HypercornConf {
     let module = python::evaluate(source);
-    let problems = python::first_error_problem(&module, file).into_iter().collect();
+    let problems =
+        module.first_error().map(|e| ParseProblem { file, span: e.span, message: e.to_string() }).into_iter().collect();
     let mut values = BTreeMap::new();
     for option in HypercornOption::ALL {
         let setting = match module.lookup(option.name()) {

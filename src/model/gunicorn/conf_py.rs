@@ -24,7 +24,8 @@ pub struct GunicornConf {
 /// Reads a gunicorn config file.
 pub fn read_conf(file: FileId, source: &str) -> GunicornConf {
     let module = python::evaluate(source);
-    let problems = python::first_error_problem(&module, file).into_iter().collect();
+    let problems =
+        module.first_error().map(|e| ParseProblem { file, span: e.span, message: e.to_string() }).into_iter().collect();
     let mut settings = GivenSettings::default();
     for key in Key::ALL {
         match module.lookup(key.name()) {

@@ -19,11 +19,17 @@ pub use value::{Reason, Value, parse_int_literal};
 use crate::source::LineIndex;
 use crate::span::Span;
 
-/// A syntax error ruff reported; the file is still read around it.
+/// A syntax error ruff reported.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
     pub span: Span,
     pub message: String,
+}
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Python syntax error: {}", self.message)
+    }
 }
 
 /// An environment variable whose default a value was computed from: the
@@ -98,6 +104,12 @@ pub struct Module {
 }
 
 impl Module {
+    /// The syntax error to report: Python stops at the first, and the errors
+    /// ruff reports after it often follow from it.
+    pub fn first_error(&self) -> Option<&SyntaxError> {
+        self.errors.first()
+    }
+
     /// The final binding of a module-level name.
     pub fn lookup(&self, name: &str) -> Lookup<'_> {
         match (self.names.get(name), &self.dynamic) {
@@ -106,19 +118,6 @@ impl Module {
             (None, None) => Lookup::Unbound,
         }
     }
-}
-
-/// The first syntax error as a parse problem of `file`: Python stops at it,
-/// and the errors ruff reports after it often follow from it.
-pub fn first_error_problem(
-    module: &Module,
-    file: crate::source::FileId,
-) -> Option<crate::model::problem::ParseProblem> {
-    module.errors.first().map(|e| crate::model::problem::ParseProblem {
-        file,
-        span: e.span,
-        message: format!("Python syntax error: {}", e.message),
-    })
 }
 
 /// Reads `source` as a Python module. Never runs it.
