@@ -11,6 +11,7 @@ pub mod nginx_directives;
 pub mod nginx_values;
 #[rustfmt::skip]
 mod nginx_directives_data;
+pub mod servers;
 pub mod signals;
 pub mod version;
 

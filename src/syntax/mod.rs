@@ -5,4 +5,6 @@ pub mod go_values;
 pub mod mapped;
 pub mod nginx;
 pub mod properties;
+pub mod python;
+pub mod ruby;
 pub mod yaml;
