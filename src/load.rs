@@ -112,6 +112,7 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         spring: formats.spring,
         dockerfiles: formats.dockerfiles,
         compose: formats.compose,
+        backends: formats.backends,
     };
     report.notes.sort();
     report.errors.sort();
@@ -194,6 +195,7 @@ struct Formats {
     spring: Vec<crate::model::spring::SpringApp>,
     dockerfiles: Vec<crate::model::dockerfile::Dockerfile>,
     compose: Vec<crate::model::compose::Compose>,
+    backends: crate::project::BackendFiles,
     problems: Vec<ParseProblem>,
 }
 
@@ -231,6 +233,38 @@ fn parse_formats(read: &mut Read) -> Formats {
                 let compose = crate::model::compose::read_compose(file, &source.text);
                 formats.problems.extend(compose.problems.iter().cloned());
                 formats.compose.push(compose);
+            }
+            Kind::Gunicorn => {
+                let conf = crate::model::gunicorn::read_conf(file, &source.text);
+                formats.problems.extend(conf.problems.iter().cloned());
+                formats.backends.gunicorn_confs.push(conf);
+            }
+            Kind::PhpFpm => {
+                let conf = crate::model::phpfpm::read_phpfpm(file, &source.text);
+                formats.problems.extend(conf.problems.iter().cloned());
+                formats.backends.phpfpm.push(conf);
+            }
+            Kind::Httpd => {
+                let conf = crate::model::httpd::read_httpd(file, &source.text);
+                formats.problems.extend(conf.problems.iter().cloned());
+                formats.backends.httpd.push(conf);
+            }
+            Kind::Puma => {
+                let conf = crate::model::puma::read_puma(file, &source.text);
+                formats.problems.extend(conf.problems.iter().cloned());
+                formats.backends.puma.push(conf);
+            }
+            Kind::Procfile => {
+                formats.backends.procfiles.push((file, crate::model::procfile::procfile_entries(file, &source.text)));
+            }
+            Kind::ShellScript => {
+                formats.backends.scripts.push((file, crate::model::procfile::commands_in_script(file, &source.text)));
+            }
+            Kind::PythonPins => {
+                formats.backends.pins.push((file, crate::model::pins::python_pins(&source.path, &source.text)));
+            }
+            Kind::GemfileLock => {
+                formats.backends.gem_pins.push((file, crate::model::pins::gem_pins(&source.text)));
             }
             Kind::HelmValues => {
                 if let Some(values) = k8s::helm::read_helm_values(file, source) {

@@ -4,12 +4,19 @@
 use std::path::{Path, PathBuf};
 
 use crate::knowledge::Version;
+use crate::model::command::CommandLine;
 use crate::model::compose::Compose;
 use crate::model::dockerfile::Dockerfile;
+use crate::model::gunicorn::GunicornConf;
+use crate::model::httpd::HttpdConf;
 use crate::model::k8s::Manifests;
 use crate::model::k8s::helm::HelmValues;
 use crate::model::nginx::{Ctx, Modules, NginxModel, Resolution, resolve_directive, walk_with_context};
+use crate::model::phpfpm::PhpFpmConf;
+use crate::model::pins::Pin;
 use crate::model::problem::ParseProblem;
+use crate::model::procfile::ProcfileEntry;
+use crate::model::puma::PumaConf;
 use crate::model::setting::Setting;
 use crate::model::spring::SpringApp;
 use crate::model::tomcat::TomcatServer;
@@ -82,6 +89,23 @@ pub struct Project {
     pub spring: Vec<SpringApp>,
     pub dockerfiles: Vec<Dockerfile>,
     pub compose: Vec<Compose>,
+    pub backends: BackendFiles,
+}
+
+/// Backend configuration read from files, and what starts processes.
+#[derive(Debug, Default)]
+pub struct BackendFiles {
+    pub gunicorn_confs: Vec<GunicornConf>,
+    pub phpfpm: Vec<PhpFpmConf>,
+    pub httpd: Vec<HttpdConf>,
+    pub puma: Vec<PumaConf>,
+    pub procfiles: Vec<(FileId, Vec<ProcfileEntry>)>,
+    /// Shell scripts and the command lines they run.
+    pub scripts: Vec<(FileId, Vec<CommandLine>)>,
+    /// Python version pins (`requirements*.txt`, lock files).
+    pub pins: Vec<(FileId, Vec<Pin>)>,
+    /// `Gemfile.lock` pins.
+    pub gem_pins: Vec<(FileId, Vec<Pin>)>,
 }
 
 /// A configuration file embedded in another one (a ConfigMap's `data:`

@@ -22,6 +22,7 @@ pub fn collect(project: &Project) -> (Vec<Hop>, Vec<Note>) {
             hops.push(crate::model::compose::service_hop(compose, service, &path, dockerfile));
         }
     }
+    crate::model::backends::add_backend_hops(project, &mut hops);
     for server in &project.tomcat {
         hops.extend(server.hops());
     }

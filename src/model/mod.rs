@@ -1,6 +1,7 @@
 //! Format-neutral views of what the parsed files say.
 
 pub mod args;
+pub mod backends;
 pub mod command;
 pub mod compose;
 pub mod dockerfile;

@@ -75,6 +75,9 @@ fn parent_name(path: &Path) -> String {
     path.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default()
 }
 
+/// Endings of files named after Dockerfiles that are something else.
+const NOT_DOCKERFILE: &[&str] = &[".md", ".json", ".yml", ".yaml", ".txt", ".sh", ".py", ".toml", ".ignore"];
+
 /// The kind a file's name alone decides, if any.
 #[allow(clippy::case_sensitive_file_extension_comparisons)] // the name is lowercased first
 fn kind_by_name(path: &Path) -> Option<Kind> {
@@ -82,17 +85,13 @@ fn kind_by_name(path: &Path) -> Option<Kind> {
     let parent = parent_name(path);
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     Some(match name.as_str() {
-        n if n == "dockerfile"
-            || n.starts_with("dockerfile.")
-            || n.ends_with(".dockerfile")
-            || n == "containerfile" =>
-        {
+        n if n == "containerfile" || n.contains("dockerfile") && !NOT_DOCKERFILE.iter().any(|ext| n.ends_with(ext)) => {
             Kind::Dockerfile
         }
         n if yaml && (n.starts_with("docker-compose") || n.starts_with("compose.") || n.starts_with("compose-")) => {
             Kind::Compose
         }
-        "server.xml" => Kind::Tomcat,
+        n if n.ends_with("server.xml") => Kind::Tomcat,
         "catalina.properties" => Kind::CatalinaProperties,
         n if n.starts_with("application") && (yaml || n.ends_with(".properties")) => Kind::Spring,
         n if n == "pom.xml" || n.starts_with("build.gradle") => Kind::JavaBuild,
@@ -218,6 +217,10 @@ mod tests {
     fn kinds_by_name_and_content() {
         let kind = |p: &str, text: &str| classify(Path::new(p), text);
         assert_eq!(kind("app/Dockerfile.prod", ""), Some(Kind::Dockerfile));
+        assert_eq!(kind("api.Dockerfile", ""), Some(Kind::Dockerfile));
+        assert_eq!(kind(".dockerignore", ""), None);
+        assert_eq!(kind("dockerfile-lint.json", ""), None);
+        assert_eq!(kind("conf/tomcat-server.xml", ""), Some(Kind::Tomcat));
         assert_eq!(kind("docker-compose.override.yml", ""), Some(Kind::Compose));
         assert_eq!(kind("conf/server.xml", ""), Some(Kind::Tomcat));
         assert_eq!(kind("src/main/resources/application-prod.yml", ""), Some(Kind::Spring));

@@ -1,0 +1,278 @@
+//! Backend hops: the servers the project starts (gunicorn, uvicorn,
+//! hypercorn from command lines) with the config files and environment they
+//! read, and the servers configured by files alone (php-fpm, httpd, Puma,
+//! gunicorn config files nothing starts explicitly).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::knowledge::Version;
+use crate::knowledge::servers::Server;
+use crate::model::command::{CommandLine, EnvVar};
+use crate::model::dockerfile::Effective;
+use crate::model::gunicorn::{self, ConfigLocation, GunicornConf};
+use crate::model::hop::Hop;
+use crate::model::server_invocation::{ServerInvocation, detect_server};
+use crate::model::{hypercorn, uvicorn};
+use crate::project::Project;
+use crate::source::FileId;
+use crate::span::Span;
+use crate::syntax::nginx::include::normalize;
+
+/// A command line that starts a process, and what runs it.
+struct Launch {
+    /// The id of what runs it: a Dockerfile, `file:Kind/name/container`,
+    /// `file:service NAME`, `Procfile:process NAME`, a script.
+    id: String,
+    file: FileId,
+    span: Span,
+    command: CommandLine,
+    env: Vec<EnvVar>,
+    /// Where relative paths on the command line resolve (the directory of
+    /// the file that holds the command: a Dockerfile's build context, the
+    /// compose file's, the Procfile's).
+    dir: PathBuf,
+}
+
+fn dir_of(project: &Project, file: FileId) -> PathBuf {
+    let path = &project.file(file).path;
+    std::path::absolute(path).ok().and_then(|p| p.parent().map(normalize)).unwrap_or_default()
+}
+
+/// Every command line the project's files start processes with.
+fn launches(project: &Project) -> Vec<Launch> {
+    let mut out = Vec::new();
+    for dockerfile in &project.dockerfiles {
+        let Some(stage) = dockerfile.final_stage() else { continue };
+        let written = |e: Effective<'_>| match e {
+            Effective::Written(command) => Some(command.line.clone()),
+            _ => None,
+        };
+        // Docker runs ENTRYPOINT with CMD appended (exec form), or the
+        // shell-form ENTRYPOINT alone.
+        let command = match (written(dockerfile.entrypoint(stage)), written(dockerfile.cmd(stage))) {
+            (Some(mut entry), Some(cmd)) if entry.form == crate::model::command::Form::Exec => {
+                entry.words.extend(cmd.words);
+                entry.span = entry.span.cover(cmd.span);
+                entry
+            }
+            (Some(entry), _) => entry,
+            (None, Some(cmd)) => cmd,
+            (None, None) => continue,
+        };
+        let env = dockerfile.env(stage).into_iter().cloned().collect();
+        out.push(Launch {
+            id: project.display_name(dockerfile.file),
+            file: dockerfile.file,
+            span: dockerfile.stages[stage].from,
+            command,
+            env,
+            dir: dir_of(project, dockerfile.file),
+        });
+    }
+    for manifests in &project.k8s {
+        for object in &manifests.objects {
+            let Some(workload) = object.workload() else { continue };
+            for container in workload.pod.containers.iter().filter(|c| !c.is_init) {
+                let Some(command) = container.full_command() else { continue };
+                out.push(Launch {
+                    id: format!("{}:{}/{}", manifests.path, object.kind_name(), container.name),
+                    file: manifests.file,
+                    span: container.line,
+                    command,
+                    env: container.env.clone(),
+                    dir: dir_of(project, manifests.file),
+                });
+            }
+        }
+    }
+    for compose in &project.compose {
+        for service in &compose.services {
+            let command = match (&service.entrypoint, &service.command) {
+                (Some(entry), Some(cmd)) => {
+                    let mut full = entry.clone();
+                    full.words.extend(cmd.words.iter().cloned());
+                    full
+                }
+                (Some(only), None) | (None, Some(only)) => only.clone(),
+                (None, None) => continue,
+            };
+            out.push(Launch {
+                id: format!("{}:service {}", project.display_name(compose.file), service.name),
+                file: compose.file,
+                span: service.name_span,
+                command,
+                env: service.environment.clone(),
+                dir: dir_of(project, compose.file),
+            });
+        }
+    }
+    for (file, entries) in &project.backends.procfiles {
+        for entry in entries {
+            out.push(Launch {
+                id: format!("{}:process {}", project.display_name(*file), entry.process),
+                file: *file,
+                span: entry.process_span,
+                command: entry.command.clone(),
+                env: Vec::new(),
+                dir: dir_of(project, *file),
+            });
+        }
+    }
+    for (file, commands) in &project.backends.scripts {
+        for command in commands {
+            out.push(Launch {
+                id: project.display_name(*file),
+                file: *file,
+                span: command.span,
+                command: command.clone(),
+                env: Vec::new(),
+                dir: dir_of(project, *file),
+            });
+        }
+    }
+    out
+}
+
+/// The version a pin file (`requirements*.txt`, `poetry.lock`…) in `dir`
+/// or an ancestor declares for `package`.
+fn pinned_version(project: &Project, dir: &Path, package: &str) -> Option<Version> {
+    project
+        .backends
+        .pins
+        .iter()
+        .filter_map(|(file, pins)| {
+            let pin_dir = dir_of(project, *file);
+            let depth = dir.strip_prefix(&pin_dir).ok()?.components().count();
+            pins.iter().find(|p| p.name == package).map(|p| (depth, p.version))
+        })
+        .min_by_key(|(depth, _)| *depth)
+        .map(|(_, v)| v)
+}
+
+/// The gunicorn config file a launch loads: `-c PATH` resolved against the
+/// launch's directory (then by file name anywhere in the project, as the
+/// path is usually the one inside the image), or `gunicorn.conf.py` beside
+/// the launching file.
+fn gunicorn_conf<'p>(project: &'p Project, location: &ConfigLocation, dir: &Path) -> Option<&'p GunicornConf> {
+    let by_path =
+        |path: &Path| {
+            project.backends.gunicorn_confs.iter().find(|c| {
+                std::path::absolute(&project.file(c.file).path).is_ok_and(|p| normalize(&p) == normalize(path))
+            })
+        };
+    match location {
+        ConfigLocation::File { path, .. } => by_path(&dir.join(path)).or_else(|| {
+            let name = Path::new(path).file_name()?;
+            let mut same_name =
+                project.backends.gunicorn_confs.iter().filter(|c| project.file(c.file).path.file_name() == Some(name));
+            let first = same_name.next()?;
+            same_name.next().is_none().then_some(first)
+        }),
+        ConfigLocation::Default => by_path(&dir.join("gunicorn.conf.py")),
+        ConfigLocation::Module { .. } | ConfigLocation::Unknown { .. } => None,
+    }
+}
+
+/// A backend hop for a launch that starts gunicorn, uvicorn or hypercorn;
+/// records the gunicorn config file it consumes.
+fn launch_hop(
+    project: &Project,
+    launch: &Launch,
+    invocation: &ServerInvocation,
+    used: &mut HashSet<FileId>,
+) -> Option<Hop> {
+    let mut env: Vec<EnvVar> = launch.env.clone();
+    env.extend(invocation.env.iter().cloned());
+    let version = |server: Server| pinned_version(project, &launch.dir, server.name());
+    let hop = match invocation.server {
+        Server::Gunicorn => {
+            let cli = gunicorn::parse_gunicorn_args(launch.command.file, &invocation.args);
+            let env_args = env.iter().rev().find(|e| e.name == "GUNICORN_CMD_ARGS");
+            let parsed_env = env_args.map(gunicorn::parse_cmd_args_env);
+            let conf = gunicorn_conf(project, &gunicorn::config_location(Some(&cli), parsed_env.as_ref()), &launch.dir);
+            if let Some(conf) = conf {
+                used.insert(conf.file);
+            }
+            let settings = gunicorn::effective_gunicorn(conf, env_args, Some(&cli), version(Server::Gunicorn));
+            settings.to_hop(launch.id.clone(), launch.file, launch.span)
+        }
+        Server::Uvicorn => {
+            let args = uvicorn::parse_uvicorn_args(launch.command.file, &invocation.args);
+            uvicorn::effective_uvicorn(&env, Some(&args), version(Server::Uvicorn)).to_hop(
+                launch.id.clone(),
+                launch.file,
+                launch.span,
+            )
+        }
+        Server::Hypercorn => {
+            let args = hypercorn::parse_hypercorn_args(launch.command.file, &invocation.args);
+            hypercorn::effective_hypercorn(None, Some(&args), version(Server::Hypercorn)).to_hop(
+                launch.id.clone(),
+                launch.file,
+                launch.span,
+            )
+        }
+        // Configured by their files (below), not by their command lines.
+        Server::PhpFpm | Server::Httpd | Server::Puma | Server::Node => return None,
+    };
+    Some(hop)
+}
+
+/// Backend hops. A launch inside a container (Dockerfile, Kubernetes
+/// container, compose service) replaces that container's hop in `hops`,
+/// keeping its stop signal, preStop delay and grace period.
+pub fn add_backend_hops(project: &Project, hops: &mut Vec<Hop>) {
+    let mut used: HashSet<FileId> = HashSet::new();
+    let mut seen_ids: HashSet<String> = HashSet::new();
+    for launch in launches(project) {
+        let Some(invocation) = detect_server(&launch.command) else { continue };
+        if !seen_ids.insert(launch.id.clone()) {
+            continue; // one process per container, compose service, script
+        }
+        let Some(mut hop) = launch_hop(project, &launch, &invocation, &mut used) else { continue };
+        if let Some(i) = hops.iter().position(|h| h.id == hop.id) {
+            let container = hops.remove(i);
+            hop.settings.stop_signal = container.settings.stop_signal;
+            hop.settings.prestop_seconds = container.settings.prestop_seconds;
+            hop.settings.grace_period = container.settings.grace_period;
+        }
+        hops.push(hop);
+    }
+    for conf in project.backends.gunicorn_confs.iter().filter(|c| !used.contains(&c.file)) {
+        let dir = dir_of(project, conf.file);
+        let settings = gunicorn::effective_gunicorn(Some(conf), None, None, pinned_version(project, &dir, "gunicorn"));
+        hops.push(settings.to_hop(project.display_name(conf.file), conf.file, Span::at(0)));
+    }
+    for conf in &project.backends.httpd {
+        let settings = crate::model::httpd::effective_httpd(&[conf], None);
+        hops.push(settings.to_hop(project.display_name(conf.file), conf.file, Span::at(0)));
+    }
+    for conf in &project.backends.puma {
+        let dir = dir_of(project, conf.file);
+        let version = project.backends.gem_pins.iter().find_map(|(file, pins)| {
+            let pin_dir = dir_of(project, *file);
+            dir.starts_with(&pin_dir).then(|| pins.iter().find(|p| p.name == "puma").map(|p| p.version)).flatten()
+        });
+        let settings = crate::model::puma::effective_puma(Some(conf), version);
+        hops.push(settings.to_hop(project.display_name(conf.file), conf.file, Span::at(0)));
+    }
+    // php-fpm reads `php-fpm.conf` and the pool files of `php-fpm.d/`: one
+    // hop per installation directory.
+    let mut groups: Vec<(PathBuf, Vec<&crate::model::phpfpm::PhpFpmConf>)> = Vec::new();
+    for conf in &project.backends.phpfpm {
+        let mut dir = dir_of(project, conf.file);
+        if dir.file_name().is_some_and(|n| n == "php-fpm.d") {
+            dir.pop();
+        }
+        match groups.iter_mut().find(|(d, _)| *d == dir) {
+            Some((_, confs)) => confs.push(conf),
+            None => groups.push((dir, vec![conf])),
+        }
+    }
+    for (_, confs) in groups {
+        let first = confs.iter().find(|c| c.global_span.is_some()).unwrap_or(&confs[0]);
+        let settings = crate::model::phpfpm::effective_phpfpm(&confs, None);
+        hops.push(settings.to_hop(project.display_name(first.file), first.file, Span::at(0)));
+    }
+}
