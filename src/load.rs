@@ -69,12 +69,12 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
 
     let root = crate::project::find_root(&first, config_file.path.as_deref());
     let max_size = options.max_file_size.unwrap_or(discover::DEFAULT_MAX_FILE_SIZE);
-    let (found, path_errors) = discover::discover(&options.paths, max_size);
+    let forced = forced_kinds(options, config, &root);
+    let (found, path_errors) = discover::discover(&options.paths, max_size, &|p| forced_kind(&forced, p).is_some());
     for err in path_errors {
         report.errors.push(RunError { file: Some(crate::source::display_path(&err.path)), message: err.reason });
     }
 
-    let forced = forced_kinds(options, config, &root);
     let inputs = found.files.into_iter().chain(options.stdin.clone());
     let mut read = read_inputs(inputs, found.unreadable, &forced, &mut report);
 

@@ -5,11 +5,13 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hoplint::check::{CheckOptions, ConfigChoice};
 use hoplint::source::classify::Kind;
+use serde_json::json;
 
 /// Files with `crossplane_syntax_ok=1` in PEERS.tsv that the real nginx
 /// rejects at the line hoplint reports: crossplane is laxer than nginx here
@@ -168,15 +170,124 @@ fn nginx_rejects_too() {
     }
 }
 
-/// The other corpus folders are read without a crash or a hang (their
-/// formats' parsers come later; today they are skipped or sniffed).
+/// The other corpus folders, each file forced to its folder's kind: read
+/// without a crash or a hang, every file parsed.
 #[test]
-fn other_folders_never_crash() {
+fn other_folders_parse_without_crash_or_hang() {
     let Some(corpus) = corpus() else { return common::skip_or_fail("../shared/corpus") };
-    for folder in ["k8s", "docker", "gunicorn", "tomcat"] {
-        let options =
-            CheckOptions { paths: vec![corpus.join(folder)], config: ConfigChoice::None, ..CheckOptions::default() };
-        let errors = common::within(Duration::from_mins(1), folder, move || hoplint::check(&options).errors.len());
-        assert_eq!(errors, 0, "{folder}");
+    for (folder, kind) in [
+        ("k8s", Kind::Kubernetes),
+        ("docker", Kind::Dockerfile),
+        ("gunicorn", Kind::Gunicorn),
+        ("tomcat", Kind::Tomcat),
+    ] {
+        let report = check_folder(&corpus, folder, kind);
+        assert!(report["errors"].as_array().unwrap().is_empty(), "{folder}: {}", report["errors"]);
+        let files = common::files_in(&corpus.join(folder)).len() as u64;
+        assert_eq!(report["summary"]["files"].as_u64(), Some(files), "{folder}: every file parsed");
+        let hl004: Vec<_> = report["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "HL004").collect();
+        assert!(hl004.is_empty(), "{folder}: real files parse: {hl004:?}");
     }
+}
+
+/// `hoplint hops --format json` over real files from every corpus folder
+/// (kinds forced per folder, as the names are flattened): the values and
+/// their origins match what the files say, read by hand (the line quoted in
+/// each comment).
+#[test]
+fn hops_json_values_read_by_hand() {
+    let Some(corpus) = corpus() else { return common::skip_or_fail("../shared/corpus") };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut toml = String::from("[files]\n");
+    for (folder, kind) in
+        [("docker", "dockerfile"), ("gunicorn", "gunicorn"), ("tomcat", "tomcat"), ("k8s", "kubernetes")]
+    {
+        let _ = writeln!(toml, "\"{}/*\" = \"{kind}\"", corpus.join(folder).display());
+    }
+    std::fs::write(dir.path().join("hoplint.toml"), toml).expect("write");
+    let config = dir.path().join("hoplint.toml");
+    let folders: Vec<String> =
+        ["docker", "gunicorn", "tomcat", "k8s"].iter().map(|f| corpus.join(f).display().to_string()).collect();
+    let mut args = vec!["hops", "--format", "json", "--config", config.to_str().unwrap()];
+    args.extend(folders.iter().map(String::as_str));
+    let (status, stdout, stderr) = common::hoplint(Path::new("."), &args);
+    assert_eq!(status, 0, "{stderr}");
+    let report = common::json(&stdout);
+    let hops = report["hops"].as_array().unwrap();
+    let root = corpus.display().to_string();
+    let hop = |id: &str| {
+        let full = format!("{root}/{id}");
+        hops.iter().find(|h| h["id"] == full.as_str()).unwrap_or_else(|| panic!("no hop {id}"))
+    };
+    let check = |id: &str, key: &str, value: serde_json::Value, origin: &str, line: Option<u64>| {
+        let s = &hop(id)["settings"][key];
+        assert_eq!((&s["value"], s["origin"].as_str()), (&value, Some(origin)), "{id} {key}: {s}");
+        if let Some(line) = line {
+            assert_eq!(s["line"].as_u64(), Some(line), "{id} {key}: {s}");
+        }
+    };
+    // gunicorn config files
+    let celery = "gunicorn/benoitc-gunicorn__examples__celery_alternative__gunicorn_conf.py";
+    check(celery, "worker_class", json!("asgi"), "explicit", Some(37)); // worker_class = "asgi"
+    check(celery, "idle_timeout", json!(5), "explicit", Some(83)); // keepalive = 5
+    let gevent = "gunicorn/benoitc-gunicorn__examples__http2_gevent__gunicorn_conf.py";
+    check(gevent, "worker_class", json!("gevent"), "explicit", Some(22)); // worker_class = 'gevent'
+    check(gevent, "drain_timeout", json!(30), "explicit", Some(44)); // graceful_timeout = 30
+    let netbox = "gunicorn/netbox-community-netbox__contrib__gunicorn.py";
+    check(netbox, "worker_class", json!("gthread"), "explicit", Some(9)); // threads = 3 (sync → gthread)
+    check(netbox, "idle_timeout", json!(2), "default", None); // no keepalive: gunicorn's 2 s
+    check("gunicorn/pypi-warehouse@84a8f906__gunicorn.conf.py", "request_timeout", json!(60), "explicit", Some(20));
+    check("gunicorn/pypi-warehouse@84a8f906__gunicorn.conf.py", "idle_timeout", json!(0), "default", None); // sync
+    let tiangolo = "gunicorn/tiangolo-uvicorn-gunicorn-docker__docker-images__gunicorn_conf.py";
+    check(tiangolo, "request_timeout", json!(120), "explicit", Some(47)); // timeout = int(timeout_str)
+    check(tiangolo, "drain_timeout", json!(120), "explicit", Some(46));
+    let dirty = "gunicorn/benoitc-gunicorn__tests__docker__dirty_arbiter__gunicorn_conf.py";
+    check(dirty, "worker_class", json!("sync"), "explicit", Some(11));
+    check(dirty, "drain_timeout", json!(5), "explicit", Some(17)); // graceful_timeout = 5
+    // Tomcat: the shipped server.xml sets connectionTimeout="20000" (keepAliveTimeout falls back to it)
+    check("tomcat/apache-tomcat@7.0.57__conf__server.xml", "idle_timeout", json!(20), "explicit", Some(72));
+    check("tomcat/apache-tomcat@9.0.92__conf__server.xml", "max_requests_per_connection", json!(100), "default", None);
+    // <Connector port="8080" protocol="HTTP/1.1"/>: Tomcat's own 60 s default
+    check(
+        "tomcat/apache-tomee__examples__rest-jaas__src__main__tomee__conf__server.xml",
+        "idle_timeout",
+        json!(60),
+        "default",
+        None,
+    );
+    let ssl = "tomcat/apache-tomee__examples__webservice-ssl-client-cert__src__test__conf__server.xml";
+    check(&format!("{ssl}:Connector 8080"), "idle_timeout", json!(20), "explicit", Some(28));
+    check(&format!("{ssl}:Connector 8443"), "idle_timeout", json!(60), "default", None);
+    // ingress-nginx installs: version from the image tag decides the defaults
+    let mandatory =
+        "k8s/kubernetes-ingress-nginx@ab3a789c__deploy__static__mandatory.yaml:ConfigMap/nginx-configuration";
+    check(mandatory, "max_requests_per_connection", json!(100), "default", None); // controller 0.30.0 (line 220)
+    check(mandatory, "grace_period", json!(300), "explicit", Some(214));
+    let cloud =
+        "k8s/kubernetes-ingress-nginx__deploy__static__provider__cloud__deploy.yaml:ConfigMap/ingress-nginx-controller";
+    check(cloud, "max_requests_per_connection", json!(10000), "default", None); // controller v1.15.1 (line 446)
+    check(cloud, "prestop_seconds", json!(0), "explicit", Some(452)); // exec /wait-shutdown
+    let kind = "k8s/kubernetes-ingress-nginx__deploy__static__provider__kind__deploy.yaml:Deployment/ingress-nginx-controller/controller";
+    check(kind, "grace_period", json!(0), "explicit", Some(511)); // terminationGracePeriodSeconds: 0
+    let custom = "k8s/kubernetes-ingress-nginx@e0525f74__docs__examples__customization__custom-configuration__nginx-custom-configuration.yaml:Deployment/nginx-ingress-controller";
+    check(custom, "grace_period", json!(60), "explicit", Some(23));
+    // Dockerfiles: stop signals written, inherited from the official image, or unknown behind an ARG
+    check(
+        "docker/docker-library-php__8.2__bookworm__fpm__Dockerfile",
+        "stop_signal",
+        json!("SIGQUIT"),
+        "explicit",
+        Some(279),
+    );
+    check(
+        "docker/nginxinc-docker-nginx__mainline__debian__Dockerfile",
+        "stop_signal",
+        json!("SIGQUIT"),
+        "explicit",
+        Some(143),
+    );
+    // FROM nginx:1.26.3-alpine-slim (line 6): the official image's STOPSIGNAL
+    check("docker/nginxinc-docker-nginx__stable__alpine__Dockerfile", "stop_signal", json!("SIGQUIT"), "default", None);
+    // FROM ${BASE_IMAGE} (line 17): not knowable
+    check("docker/kubernetes-ingress-nginx__rootfs__Dockerfile", "stop_signal", json!(null), "unknown", None);
 }

@@ -14,14 +14,19 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 /// Walks `paths` and reads every file that may be configuration. Paths named
 /// explicitly are always read; files found inside directories are read when
-/// their name suggests a format hoplint knows ([`classify::is_candidate`]).
-pub fn discover(paths: &[PathBuf], max_size: u64) -> (Discovered, Vec<PathError>) {
+/// their name suggests a format hoplint knows ([`classify::is_candidate`]) or
+/// `wanted` says so (files whose kind `hoplint.toml` forces).
+pub fn discover(
+    paths: &[PathBuf],
+    max_size: u64,
+    wanted: &(dyn Fn(&Path) -> bool + Sync),
+) -> (Discovered, Vec<PathError>) {
     let mut errors = Vec::new();
     let mut found: Vec<PathBuf> = Vec::new();
     let unreadable = Mutex::new(Vec::new());
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &mut found, &unreadable),
+            Ok(meta) if meta.is_dir() => walk(path, &mut found, &unreadable, wanted),
             Ok(_) => found.push(path.clone()),
             Err(err) => errors.push(PathError { path: path.clone(), reason: describe_io(&err) }),
         }
@@ -43,14 +48,19 @@ pub fn discover(paths: &[PathBuf], max_size: u64) -> (Discovered, Vec<PathError>
     (Discovered { files, unreadable }, errors)
 }
 
-fn walk(root: &Path, found: &mut Vec<PathBuf>, unreadable: &Mutex<Vec<Unreadable>>) {
+fn walk(
+    root: &Path,
+    found: &mut Vec<PathBuf>,
+    unreadable: &Mutex<Vec<Unreadable>>,
+    wanted: &(dyn Fn(&Path) -> bool + Sync),
+) {
     let candidates = Mutex::new(Vec::new());
     ignore::WalkBuilder::new(root).follow_links(true).require_git(false).build_parallel().run(|| {
         Box::new(|entry| {
             match entry {
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if is_file && classify::is_candidate(entry.path()) {
+                    if is_file && (classify::is_candidate(entry.path()) || wanted(entry.path())) {
                         lock(&candidates).push(entry.into_path());
                     }
                 }
@@ -137,7 +147,7 @@ mod tests {
         std::fs::write(sub.join("nginx.conf"), "events {}\n").unwrap();
         std::os::unix::fs::symlink(&sub, sub.join("loop")).unwrap();
         std::os::unix::fs::symlink(dir.path().join("missing.conf"), sub.join("dangling.conf")).unwrap();
-        let (found, errors) = discover(&[dir.path().to_path_buf()], DEFAULT_MAX_FILE_SIZE);
+        let (found, errors) = discover(&[dir.path().to_path_buf()], DEFAULT_MAX_FILE_SIZE, &|_| false);
         assert!(errors.is_empty());
         assert_eq!(found.files.len(), 1, "{:?}", found.files.iter().map(|f| &f.0).collect::<Vec<_>>());
         let reasons: Vec<_> = found.unreadable.iter().map(|u| u.reason.as_str()).collect();
@@ -150,7 +160,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big.conf");
         std::fs::write(&big, "x".repeat(100)).unwrap();
-        let (found, errors) = discover(&[big, dir.path().join("nope")], 10);
+        let (found, errors) = discover(&[big, dir.path().join("nope")], 10, &|_| false);
         assert_eq!(errors.len(), 1);
         assert!(found.unreadable[0].reason.contains("size cap"));
     }
