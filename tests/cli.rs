@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::fmt::Write;
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -261,4 +262,39 @@ fn binary_empty_and_non_utf8_files_never_crash() {
     assert!(notes.iter().any(|n| n.contains("nginx.conf") && n.contains("binary")), "{notes:?}");
     assert!(notes.iter().any(|n| n.contains("site.conf") && n.contains("not valid UTF-8")), "{notes:?}");
     assert_eq!(report["summary"]["files"], 1);
+}
+
+#[test]
+fn hostile_yaml_inputs_are_findings_or_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bomb = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x]\n",
+    );
+    let mut prev = 'a';
+    for name in ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] {
+        let _ = writeln!(
+            bomb,
+            "  {name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]"
+        );
+        prev = name;
+    }
+    std::fs::write(dir.path().join("bomb.yaml"), bomb).unwrap();
+    std::fs::write(dir.path().join("docker-compose.yml"), b"").unwrap();
+    std::fs::write(dir.path().join("deploy.yaml"), b"apiVersion: v1\x00\x01\x02kind: Pod\n").unwrap();
+    std::fs::write(dir.path().join("svc.yaml"), b"apiVersion: v1\nkind: Service\nmetadata:\n  name: caf\xe9\n")
+        .unwrap();
+    for command in ["check", "hops"] {
+        let (status, stdout, stderr) = common::hoplint(dir.path(), &[command, ".", "--format", "json"]);
+        assert_ne!(status, 101, "{command} panicked: {stderr}");
+        let report = common::json(&stdout);
+        let notes = report["notes"].to_string();
+        assert!(notes.contains("deploy.yaml") && notes.contains("binary"), "{command}: {notes}");
+        assert!(notes.contains("svc.yaml") && notes.contains("UTF-8"), "{command}: {notes}");
+        if command == "check" {
+            assert_eq!(status, 1);
+            let bomb = report["diagnostics"].as_array().unwrap().iter().find(|d| d["file"] == "bomb.yaml").unwrap();
+            assert_eq!(bomb["code"], "HL004");
+            assert!(bomb["message"].as_str().unwrap().contains("alias"), "{bomb}");
+        }
+    }
 }
