@@ -43,28 +43,11 @@ fn dir_of(project: &Project, file: FileId) -> PathBuf {
 fn launches(project: &Project) -> Vec<Launch> {
     let mut out = Vec::new();
     for dockerfile in &project.dockerfiles {
-        let Some(stage) = dockerfile.final_stage() else { continue };
-        let written = |e: Effective<'_>| match e {
-            Effective::Written(command) => Some(command.line.clone()),
-            _ => None,
-        };
-        // Docker runs ENTRYPOINT with CMD appended (exec form), or the
-        // shell-form ENTRYPOINT alone.
-        let command = match (written(dockerfile.entrypoint(stage)), written(dockerfile.cmd(stage))) {
-            (Some(mut entry), Some(cmd)) if entry.form == crate::model::command::Form::Exec => {
-                entry.words.extend(cmd.words);
-                entry.span = entry.span.cover(cmd.span);
-                entry
-            }
-            (Some(entry), _) => entry,
-            (None, Some(cmd)) => cmd,
-            (None, None) => continue,
-        };
-        let env = dockerfile.env(stage).into_iter().cloned().collect();
+        let Some((command, env, span)) = image_command(dockerfile) else { continue };
         out.push(Launch {
             id: project.display_name(dockerfile.file),
             file: dockerfile.file,
-            span: dockerfile.stages[stage].from,
+            span,
             command,
             env,
             dir: dir_of(project, dockerfile.file),
@@ -87,23 +70,32 @@ fn launches(project: &Project) -> Vec<Launch> {
         }
     }
     for compose in &project.compose {
+        let compose_dir = dir_of(project, compose.file);
         for service in &compose.services {
-            let command = match (&service.entrypoint, &service.command) {
-                (Some(entry), Some(cmd)) => {
+            // A service without a command runs its image's: the Dockerfile
+            // `build:` names, with the service's environment on top.
+            let built =
+                service.build.as_ref().and_then(|b| project.dockerfile_at(&compose_dir.join(b.dockerfile_path())));
+            let image = built.and_then(image_command);
+            let command = match (&service.entrypoint, &service.command, &image) {
+                (Some(entry), Some(cmd), _) => {
                     let mut full = entry.clone();
                     full.words.extend(cmd.words.iter().cloned());
                     full
                 }
-                (Some(only), None) | (None, Some(only)) => only.clone(),
-                (None, None) => continue,
+                (Some(only), None, _) | (None, Some(only), _) => only.clone(),
+                (None, None, Some((command, _, _))) => command.clone(),
+                (None, None, None) => continue,
             };
+            let mut env: Vec<EnvVar> = image.map(|(_, env, _)| env).unwrap_or_default();
+            env.extend(service.environment.iter().cloned());
             out.push(Launch {
                 id: format!("{}:service {}", project.display_name(compose.file), service.name),
                 file: compose.file,
                 span: service.name_span,
                 command,
-                env: service.environment.clone(),
-                dir: dir_of(project, compose.file),
+                env,
+                dir: built.map_or_else(|| compose_dir.clone(), |d| dir_of(project, d.file)),
             });
         }
     }
@@ -132,6 +124,30 @@ fn launches(project: &Project) -> Vec<Launch> {
         }
     }
     out
+}
+
+/// What an image built by `dockerfile` runs: its final stage's effective
+/// `ENTRYPOINT` and `CMD` (Docker appends an exec-form `CMD` to an exec-form
+/// `ENTRYPOINT`; a shell-form `ENTRYPOINT` runs alone), its `ENV`, and the
+/// final `FROM` line.
+fn image_command(dockerfile: &crate::model::dockerfile::Dockerfile) -> Option<(CommandLine, Vec<EnvVar>, Span)> {
+    let stage = dockerfile.final_stage()?;
+    let written = |e: Effective<'_>| match e {
+        Effective::Written(command) => Some(command.line.clone()),
+        _ => None,
+    };
+    let command = match (written(dockerfile.entrypoint(stage)), written(dockerfile.cmd(stage))) {
+        (Some(mut entry), Some(cmd)) if entry.form == crate::model::command::Form::Exec => {
+            entry.words.extend(cmd.words);
+            entry.span = entry.span.cover(cmd.span);
+            entry
+        }
+        (Some(entry), _) => entry,
+        (None, Some(cmd)) => cmd,
+        (None, None) => return None,
+    };
+    let env = dockerfile.env(stage).into_iter().cloned().collect();
+    Some((command, env, dockerfile.stages[stage].from))
 }
 
 /// The version a pin file (`requirements*.txt`, `poetry.lock`…) in `dir`
