@@ -1,5 +1,6 @@
 //! Parser throughput: `hoplint::syntax::nginx::parse` on the generated 17 MB
-//! nginx.conf (one thread), and on every file of the shared nginx corpus.
+//! nginx.conf (one thread; with and without freeing the tree), and on every
+//! file of the shared nginx corpus.
 //!
 //! `cargo bench --bench parse`; see BENCHMARKS.md.
 
@@ -7,7 +8,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use hoplint::syntax::nginx::parse;
 
 #[path = "gen_big.rs"]
@@ -36,10 +37,16 @@ fn parse_big(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse");
     group
         .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(2))
         .measurement_time(Duration::from_secs(10))
         .throughput(bytes(src.len()));
+    // Parse and free the tree, as a one-shot caller does.
     group.bench_function("big_17mb", |b| b.iter(|| parse(black_box(&src))));
+    // Parse only: the tree is dropped outside the timed region.
+    group.bench_function("big_17mb_keep_tree", |b| {
+        b.iter_batched(|| (), |()| parse(black_box(&src)), BatchSize::PerIteration);
+    });
     group.finish();
 }
 
