@@ -4,6 +4,10 @@
 //!
 //! `cargo bench --bench check`; see BENCHMARKS.md.
 
+// As in the binary (src/main.rs): the numbers measure what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

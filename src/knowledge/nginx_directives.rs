@@ -277,9 +277,19 @@ impl DirectiveRow {
 
 /// Every row for `name` (one per module that defines it).
 pub fn lookup(name: &str) -> &'static [DirectiveRow] {
-    let start = DIRECTIVES.partition_point(|row| row.name < name);
-    let end = start + DIRECTIVES[start..].partition_point(|row| row.name == name);
-    &DIRECTIVES[start..end]
+    // Every rule asks for every directive: a hash index, built once, instead
+    // of a binary search of string comparisons per call (BENCHMARKS.md).
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, std::ops::Range<usize>>> =
+        std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: std::collections::HashMap<&'static str, std::ops::Range<usize>> =
+            std::collections::HashMap::new();
+        for (i, row) in DIRECTIVES.iter().enumerate() {
+            index.entry(row.name).and_modify(|r| r.end = i + 1).or_insert(i..i + 1);
+        }
+        index
+    });
+    index.get(name).map_or(&[], |range| &DIRECTIVES[range.clone()])
 }
 
 /// All rows, sorted by name.

@@ -5,9 +5,8 @@
 
 use nom::{
     IResult, Parser,
-    branch::alt,
-    bytes::complete::{tag, take_till, take_while1},
-    combinator::{recognize, value},
+    bytes::complete::{take_till, take_while1},
+    combinator::value,
 };
 
 /// What a token is. Quoted strings include their quotes.
@@ -29,28 +28,29 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// Bytes that neither end nor change an unquoted word: everything but
+/// whitespace, `;`, `{`, `\` and `$`.
+static PLAIN: [bool; 256] = {
+    let mut table = [true; 256];
+    let special = *b" \t\r\n;{\\$";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = false;
+        i += 1;
+    }
+    table
+};
+
 /// An unquoted word: ends at whitespace, `;` or `{` (but `${` continues it).
 /// `\` escapes the next byte; `"`, `'`, `}` and `#` inside a word are literal.
 fn word(input: &[u8]) -> IResult<&[u8], TokenKind> {
     let mut i = 0;
-    let mut after_dollar = false;
     while i < input.len() {
-        let c = input[i];
-        if c == b'{' && after_dollar {
-            after_dollar = false;
-            i += 1;
-            continue;
-        }
-        after_dollar = false;
-        match c {
+        match input[i] {
+            b if PLAIN[b as usize] => i += 1,
             b'\\' => i += 2,
-            b'$' => {
-                after_dollar = true;
-                i += 1;
-            }
-            b';' | b'{' => break,
-            c if is_space(c) => break,
-            _ => i += 1,
+            b'$' => i += if input.get(i + 1) == Some(&b'{') { 2 } else { 1 },
+            _ => break,
         }
     }
     let i = i.min(input.len());
@@ -80,17 +80,19 @@ fn quoted(input: &[u8]) -> IResult<&[u8], TokenKind> {
     Ok((&input[input.len()..], TokenKind::Unterminated))
 }
 
+/// One token. The first byte decides which recognizer runs (nginx's own
+/// tokenizer branches the same way), so no alternative is tried in vain.
 fn token(input: &[u8]) -> IResult<&[u8], TokenKind> {
-    alt((
-        value(TokenKind::Whitespace, take_while1(is_space)),
-        value(TokenKind::Comment, recognize((tag(&b"#"[..]), take_till(|c| c == b'\n')))),
-        value(TokenKind::OpenBrace, tag(&b"{"[..])),
-        value(TokenKind::CloseBrace, tag(&b"}"[..])),
-        value(TokenKind::Semicolon, tag(&b";"[..])),
-        quoted,
-        word,
-    ))
-    .parse_complete(input)
+    let single = |kind| Ok((&input[1..], kind));
+    match input.first() {
+        Some(c) if is_space(*c) => value(TokenKind::Whitespace, take_while1(is_space)).parse_complete(input),
+        Some(b'#') => value(TokenKind::Comment, take_till(|c| c == b'\n')).parse_complete(input),
+        Some(b'{') => single(TokenKind::OpenBrace),
+        Some(b'}') => single(TokenKind::CloseBrace),
+        Some(b';') => single(TokenKind::Semicolon),
+        Some(b'"' | b'\'') => quoted(input),
+        _ => word(input),
+    }
 }
 
 /// Pulls tokens from a file's bytes; the parser drives it so that it can

@@ -19,7 +19,8 @@ struct Frame {
     /// The head of the directive that opened this block (empty for the file).
     parts: Vec<Part>,
     open: Span,
-    nodes: Vec<Node>,
+    /// Where this block's nodes start in [`Parser::nodes`].
+    first_node: usize,
     /// `{` that opened no block (no directive name, or too deep): the next
     /// this many `}` are strays too.
     stray_opens: usize,
@@ -36,7 +37,11 @@ struct Parser<'a> {
     src: &'a str,
     lexer: Lexer<'a>,
     stack: Vec<Frame>,
-    /// The statement being read: name, arguments and trivia so far.
+    /// The nodes of every open block, innermost last: a block's nodes are
+    /// moved out, at their exact size, when it closes.
+    nodes: Vec<Node>,
+    /// The statement being read: name, arguments and trivia so far (a
+    /// scratch buffer, copied out at its exact size).
     parts: Vec<Part>,
     errors: Vec<SyntaxError>,
     /// The previous token, to enforce nginx's "space after a quote" rule.
@@ -56,13 +61,8 @@ impl<'a> Parser<'a> {
         Self {
             src,
             lexer: Lexer::new(src.as_bytes()),
-            stack: vec![Frame {
-                parts: Vec::new(),
-                open: Span::default(),
-                nodes: Vec::new(),
-                stray_opens: 0,
-                data: false,
-            }],
+            stack: vec![Frame { parts: Vec::new(), open: Span::default(), first_node: 0, stray_opens: 0, data: false }],
+            nodes: Vec::new(),
             parts: Vec::new(),
             errors: Vec::new(),
             prev: None,
@@ -79,8 +79,15 @@ impl<'a> Parser<'a> {
         &mut self.stack[last]
     }
 
+    /// The statement's parts at their exact size; the buffer is kept.
+    fn take_parts(&mut self) -> Vec<Part> {
+        let parts = self.parts.clone();
+        self.parts.clear();
+        parts
+    }
+
     fn push_node(&mut self, node: Node) {
-        self.frame().nodes.push(node);
+        self.nodes.push(node);
     }
 
     fn run(mut self) -> File {
@@ -155,7 +162,7 @@ impl<'a> Parser<'a> {
     }
 
     fn take_directive(&mut self, end: End) -> Directive {
-        Directive { parts: std::mem::take(&mut self.parts), end }
+        Directive { parts: self.take_parts(), end }
     }
 
     fn semicolon(&mut self, tok: Token) {
@@ -206,7 +213,7 @@ impl<'a> Parser<'a> {
         if self.stack.len() > MAX_DEPTH {
             self.error(span(tok), format!("blocks nested more than {MAX_DEPTH} deep are not analysed"), None);
             // Keep the head as text so nothing is lost.
-            let parts = std::mem::take(&mut self.parts);
+            let parts = self.take_parts();
             for part in parts {
                 self.push_node(Node::Stray(part.span));
             }
@@ -215,8 +222,8 @@ impl<'a> Parser<'a> {
             return;
         }
         let data = DATA_BLOCKS.contains(&name.as_ref());
-        let parts = std::mem::take(&mut self.parts);
-        self.stack.push(Frame { parts, open: span(tok), nodes: Vec::new(), stray_opens: 0, data });
+        let parts = self.take_parts();
+        self.stack.push(Frame { parts, open: span(tok), first_node: self.nodes.len(), stray_opens: 0, data });
     }
 
     /// The lexer already consumed the `{`; Lua mode must start at it.
@@ -254,7 +261,11 @@ impl<'a> Parser<'a> {
         };
         let directive = Directive {
             parts: frame.parts,
-            end: End::Block(Box::new(Block { open: frame.open, nodes: frame.nodes, close })),
+            end: End::Block(Box::new(Block {
+                open: frame.open,
+                nodes: self.nodes.drain(frame.first_node..).collect(),
+                close,
+            })),
         };
         self.push_node(Node::Directive(directive));
     }
@@ -282,7 +293,7 @@ impl<'a> Parser<'a> {
         while self.stack.len() > 1 {
             self.close_frame(None);
         }
-        let root = self.stack.pop().map(|f| f.nodes).unwrap_or_default();
+        let root = std::mem::take(&mut self.nodes);
         if unclosed > 0 && !explained {
             let label = if unclosed == 1 {
                 "this block is never closed".to_owned()
