@@ -56,7 +56,7 @@ fn check_corpus(c: &mut Criterion) {
     let opts = options(dir);
     let report = check(&opts);
     println!(
-        "check/corpus: {} files read, {} nginx files parsed, {} diagnostics, {} run errors",
+        "check/corpus: {} files read, {} files parsed, {} diagnostics, {} run errors",
         report.files.len(),
         report.files_parsed,
         report.diagnostics.len(),
