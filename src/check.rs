@@ -35,6 +35,9 @@ pub struct CheckOptions {
     /// added to `[files]` from hoplint.toml.
     pub forced_kinds: Vec<(String, Kind)>,
     pub max_file_size: Option<u64>,
+    /// File contents to use instead of the disk's (absolute, normalized
+    /// paths): the fix engine re-lints its edits before writing them.
+    pub overrides: std::collections::HashMap<PathBuf, Vec<u8>>,
 }
 
 /// An entry of the JSON `errors` list (exit code 2).
@@ -54,6 +57,8 @@ pub struct Report {
     /// Files parsed (includes counted once).
     pub files_parsed: usize,
     pub fail_on: Severity,
+    /// The project root (fixes never write outside it).
+    pub root: PathBuf,
 }
 
 impl Report {
@@ -81,6 +86,7 @@ pub fn check(options: &CheckOptions) -> Report {
     let mut diagnostics = crate::suppress::apply(diagnostics, &project.files, &selection);
     sort_diagnostics(&mut diagnostics, &project.files);
     report.diagnostics = diagnostics;
+    report.root = project.root;
     report.files = project.files;
     report
 }

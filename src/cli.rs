@@ -64,6 +64,7 @@ pub struct ProjectArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[allow(clippy::struct_excessive_bools)] // each bool is a command-line flag
 pub struct CheckArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
@@ -84,6 +85,15 @@ pub struct CheckArgs {
     /// Exit 0 even when problems are found (errors running hoplint still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Apply safe fixes in place (with --unsafe-fixes, unsafe ones too).
+    #[arg(long)]
+    pub fix: bool,
+    /// Allow fixes that change behaviour beyond the finding.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them (exit 1 if any).
+    #[arg(long)]
+    pub diff: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Print diagnostics only: no summary, no notes.

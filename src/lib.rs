@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod diagnostic;
 pub mod fix;
+pub mod fix_engine;
 pub mod knowledge;
 pub mod load;
 pub mod model;

@@ -75,7 +75,14 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         report.errors.push(RunError { file: Some(crate::source::display_path(&err.path)), message: err.reason });
     }
 
-    let inputs = found.files.into_iter().chain(options.stdin.clone());
+    let overridden = |(path, bytes): (PathBuf, Vec<u8>)| {
+        let key = std::path::absolute(&path).map(|p| crate::syntax::nginx::include::normalize(&p));
+        match key.ok().and_then(|k| options.overrides.get(&k)) {
+            Some(fixed) => (path, fixed.clone()),
+            None => (path, bytes),
+        }
+    };
+    let inputs = found.files.into_iter().map(overridden).chain(options.stdin.clone());
     let mut read = read_inputs(inputs, found.unreadable, &forced, &mut report);
 
     let mut modules = configured_modules(config, config_path.as_deref(), &mut report);
@@ -85,7 +92,7 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
     modules.enabled.extend(nginx_model::modules_from_images(&image_names));
     let nginx_files: Vec<FileId> = read.kinds.iter().filter(|(_, k)| *k == Kind::Nginx).map(|(f, _)| *f).collect();
     let nginx = {
-        let mut loader = Loader::new(&mut read.files, &root, max_size);
+        let mut loader = Loader::new(&mut read.files, &root, max_size, &options.overrides);
         nginx_model::build(&mut loader, &nginx_files, nginx_version.version)
     };
     modules.enabled.extend(nginx.loaded_modules.iter().cloned());

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use crate::check::{CheckOptions, ConfigChoice, Report, RunError, check};
 use crate::cli::{CheckArgs, ColorChoice, OutputFormat, ProjectArgs};
+use crate::fix::Applicability;
+use crate::fix_engine;
 use crate::report;
 
 /// Builds the options shared by every command from the common arguments;
@@ -46,10 +48,42 @@ pub fn run(args: &CheckArgs) -> u8 {
     options.extend_select.clone_from(&args.extend_select);
     options.ignore.clone_from(&args.ignore);
     options.fail_on = args.fail_on;
+    if args.fix || args.diff {
+        return run_fixes(&options, early_errors, args);
+    }
     let mut report = check(&options);
     report.errors.extend(early_errors);
     report.errors.sort();
     print(&report, args);
+    report.exit_code(args.exit_zero)
+}
+
+/// `--fix` / `--diff`: fix until stable; write the files (or print the diff);
+/// report what remains.
+fn run_fixes(options: &CheckOptions, early_errors: Vec<RunError>, args: &CheckArgs) -> u8 {
+    let level = if args.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe };
+    let outcome = fix_engine::fix(options, level);
+    let mut report = outcome.report;
+    report.errors.extend(early_errors);
+    report.notes.extend(outcome.notes);
+    report.notes.sort();
+    let files = outcome.changes.len();
+    let mut stderr = std::io::stderr().lock();
+    if args.diff {
+        let _ = std::io::stdout().lock().write_all(fix_engine::diff(&outcome.changes).as_bytes());
+        let _ = writeln!(stderr, "Would fix {} problem(s) in {files} file(s).", outcome.applied);
+        for error in &report.errors {
+            let _ = writeln!(stderr, "error: {}", error.message);
+        }
+        return if report.errors.is_empty() { u8::from(files > 0) } else { 2 };
+    }
+    report.errors.extend(fix_engine::write(&outcome.changes, &report.root));
+    report.errors.sort();
+    drop(stderr);
+    print(&report, args);
+    if !args.quiet && outcome.applied > 0 {
+        let _ = writeln!(std::io::stderr().lock(), "Fixed {} problem(s) in {files} file(s).", outcome.applied);
+    }
     report.exit_code(args.exit_zero)
 }
 

@@ -130,17 +130,24 @@ pub struct Loader<'a> {
     pub files: &'a mut Vec<SourceFile>,
     pub root: &'a Path,
     pub max_size: u64,
+    /// Contents that replace the disk's (see `CheckOptions::overrides`).
+    pub overrides: &'a HashMap<PathBuf, Vec<u8>>,
     by_path: HashMap<PathBuf, FileId>,
 }
 
 impl<'a> Loader<'a> {
-    pub fn new(files: &'a mut Vec<SourceFile>, root: &'a Path, max_size: u64) -> Self {
+    pub fn new(
+        files: &'a mut Vec<SourceFile>,
+        root: &'a Path,
+        max_size: u64,
+        overrides: &'a HashMap<PathBuf, Vec<u8>>,
+    ) -> Self {
         let by_path = files
             .iter()
             .enumerate()
             .map(|(i, f)| (key(&f.path), FileId(u32::try_from(i).unwrap_or(u32::MAX))))
             .collect();
-        Self { files, root, max_size, by_path }
+        Self { files, root, max_size, overrides, by_path }
     }
 
     /// The file at `path`, reading it if it is not loaded yet.
@@ -152,7 +159,10 @@ impl<'a> Loader<'a> {
         if meta.len() > self.max_size {
             return Err(format!("file is over the size cap of {} bytes", self.max_size));
         }
-        let bytes = std::fs::read(path).map_err(|e| crate::source::discover::describe_io(&e))?;
+        let bytes = match self.overrides.get(&key(path)) {
+            Some(bytes) => bytes.clone(),
+            None => std::fs::read(path).map_err(|e| crate::source::discover::describe_io(&e))?,
+        };
         let id = FileId(u32::try_from(self.files.len()).map_err(|_| "too many files".to_owned())?);
         self.files.push(SourceFile::new(crate::source::relative_to_cwd(path), bytes));
         self.by_path.insert(key(path), id);

@@ -1,0 +1,138 @@
+//! `--fix` and `--diff`: every fixable rule fixture is fixed, the rule stops
+//! firing, nothing new appears, a second run changes nothing, the fixed nginx
+//! passes the real `nginx -t`, and the fixed files are snapshotted.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+/// Rule fixtures whose diagnostics carry a safe fix.
+fn fixable_fixtures() -> Vec<(String, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut out = Vec::new();
+    for code_dir in common::dirs_in(&root) {
+        let code = code_dir.file_name().unwrap().to_string_lossy().into_owned();
+        for case in common::files_in(&code_dir) {
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.starts_with("fire_") {
+                continue;
+            }
+            let (_, stdout, _) = common::hoplint(&code_dir, &["check", &name, "--format", "json", "--select", "ALL"]);
+            let report = common::json(&stdout);
+            let fixable = report["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["code"] == code.as_str() && !d["fix"].is_null());
+            if fixable {
+                out.push((code.clone(), case));
+            }
+        }
+    }
+    out
+}
+
+fn codes(dir: &Path, name: &str) -> Vec<(String, String)> {
+    let (_, stdout, _) = common::hoplint(dir, &["check", name, "--format", "json", "--select", "ALL"]);
+    common::codes_and_severities(&common::json(&stdout))
+}
+
+#[test]
+fn fixes_remove_the_finding_add_nothing_and_are_idempotent() {
+    let fixtures = fixable_fixtures();
+    assert!(fixtures.len() >= 4, "fixable fixtures: {fixtures:?}");
+    for (code, path) in fixtures {
+        let dir = tempfile::tempdir().unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        std::fs::copy(&path, dir.path().join(&name)).unwrap();
+        let before = codes(dir.path(), &name);
+        let (status, _, stderr) = common::hoplint(dir.path(), &["check", &name, "--fix", "--select", "ALL", "-q"]);
+        assert_ne!(status, 2, "{name}: {stderr}");
+        let after = codes(dir.path(), &name);
+        assert!(!after.iter().any(|(c, _)| *c == code), "{code}/{name}: still fires: {after:?}");
+        for (c, severity) in &after {
+            let new = !before.iter().any(|(b, _)| b == c);
+            assert!(!(new && severity != "info"), "{code}/{name}: the fix added {c} ({severity})");
+        }
+        let fixed = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+        let (status, stdout, _) = common::hoplint(dir.path(), &["check", &name, "--diff", "--select", "ALL"]);
+        assert_eq!((status, stdout.as_str()), (0, ""), "{name}: a second run still changes the file");
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_suffix(format!("{code}__{name}"));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| insta::assert_snapshot!("fixed", fixed));
+    }
+}
+
+#[test]
+fn diff_prints_the_change_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/NG006/fire_doubled_unit.conf");
+    let original = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(dir.path().join("site.conf"), &original).unwrap();
+    let (status, stdout, _) = common::hoplint(dir.path(), &["check", "site.conf", "--diff"]);
+    assert_eq!(status, 1);
+    assert!(stdout.contains("--- a/site.conf") && stdout.contains("+++ b/site.conf"), "{stdout}");
+    assert!(stdout.contains("-    keepalive_timeout 60ss;\n+    keepalive_timeout 60s;"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("site.conf")).unwrap(), original);
+}
+
+#[test]
+fn line_endings_and_undecodable_files_are_respected() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("crlf.conf"), "server {\r\n    listen 80;\r\n    root /a;\r\n    root /a;\r\n}\r\n")
+        .unwrap();
+    std::fs::write(
+        dir.path().join("latin1.conf"),
+        b"server {\n    listen 80; # caf\xe9\n    root /a;\n    root /a;\n}\n",
+    )
+    .unwrap();
+    let (status, _, stderr) = common::hoplint(dir.path(), &["check", ".", "--fix", "-q"]);
+    assert_ne!(status, 2, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("crlf.conf")).unwrap(),
+        "server {\r\n    listen 80;\r\n    root /a;\r\n}\r\n"
+    );
+    // read with replacement characters: never rewritten
+    assert!(std::fs::read(dir.path().join("latin1.conf")).unwrap().windows(2).any(|w| w == b"\xe9\n"));
+    let (_, stdout, _) = common::hoplint(dir.path(), &["check", "latin1.conf", "--format", "json"]);
+    assert!(stdout.contains("NG003"), "the undecodable file keeps its finding");
+}
+
+#[test]
+fn fixed_nginx_passes_nginx_t() {
+    let Some(nginx) = common::nginx_binary() else { return common::skip_or_fail("nginx") };
+    for (code, path) in fixable_fixtures() {
+        if !path.extension().is_some_and(|e| e == "conf") || !code.starts_with("NG") {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        std::fs::copy(&path, dir.path().join(&name)).unwrap();
+        common::hoplint(dir.path(), &["check", &name, "--fix", "--nginx-version", "1.22.1", "-q"]);
+        let fixed = dir.path().join(&name);
+        std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+        let conf = dir.path().join("nginx.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "pid {0}/nginx.pid;\nerror_log stderr;\nevents {{}}\nhttp {{\n    access_log off;\n    include {1};\n}}\n",
+                dir.path().display(),
+                fixed.display()
+            ),
+        )
+        .unwrap();
+        let output = std::process::Command::new(&nginx)
+            .args(["-t", "-q", "-p"])
+            .arg(dir.path())
+            .arg("-c")
+            .arg(&conf)
+            .output()
+            .expect("nginx runs");
+        assert!(
+            output.status.success(),
+            "{code}/{name}: nginx -t rejects the fixed file: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
