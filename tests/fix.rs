@@ -103,7 +103,7 @@ fn line_endings_and_undecodable_files_are_respected() {
 fn fixed_nginx_passes_nginx_t() {
     let Some(nginx) = common::nginx_binary() else { return common::skip_or_fail("nginx") };
     for (code, path) in fixable_fixtures() {
-        if !path.extension().is_some_and(|e| e == "conf") || !code.starts_with("NG") {
+        if path.extension().is_none_or(|e| e != "conf") || !code.starts_with("NG") {
             continue;
         }
         let dir = tempfile::tempdir().unwrap();
