@@ -162,3 +162,59 @@ fn tomcat_and_spring_boot_hops() {
     // Spring Boot before 3.4 shuts down immediately: nothing drains
     assert_eq!(shop["settings"]["drain_timeout"]["value"], 0);
 }
+
+fn chains(report: &Value) -> Vec<(String, String, String)> {
+    report["chains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let hops = c["hops"].as_array().unwrap();
+            (
+                hops[0].as_str().unwrap().to_owned(),
+                hops[1].as_str().unwrap().to_owned(),
+                c["link"]["how"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn links_inline_compose_and_implicit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let inline = hops_at(&root, &["hops", "hops/inline", "--format", "json", "--no-config"]);
+    assert_eq!(
+        chains(&inline),
+        [("hops/inline/nginx.conf:upstream app".into(), "hops/inline/app/gunicorn.conf.py".into(), "inline".into())]
+    );
+    assert_eq!(inline["chains"][0]["link"]["line"], 4);
+    let compose = hops_at(&root, &["hops", "docker/compose", "--format", "json", "--no-config"]);
+    assert_eq!(
+        chains(&compose),
+        [(
+            "docker/compose/nginx/nginx.conf:upstream app".into(),
+            "docker/compose/docker-compose.yml:service app".into(),
+            "compose".into()
+        )]
+    );
+}
+
+#[test]
+fn kubernetes_links_follow_ingress_service_and_selector() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/k8s");
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["web-app.yaml", "ingress-nginx/configmap.yaml", "ingress-nginx/deploy.yaml"] {
+        std::fs::copy(root.join(name), dir.path().join(Path::new(name).file_name().unwrap())).unwrap();
+    }
+    let report = hops_at(dir.path(), &["hops", ".", "--format", "json", "--no-config"]);
+    assert_eq!(
+        chains(&report),
+        [(
+            "configmap.yaml:ConfigMap/ingress-nginx-controller".into(),
+            "web-app.yaml:Deployment/web/app".into(),
+            "kubernetes".into()
+        )]
+    );
+    // the evidence is the Ingress path that routes to the Service
+    assert_eq!(report["chains"][0]["link"]["file"], "web-app.yaml");
+}

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::cli::{HopsArgs, HopsFormat};
 use crate::load::load;
-use crate::model::hops::collect;
+use crate::model::hops::graph;
 use crate::report;
 
 /// Prints every hop with its effective settings; returns the exit code
@@ -13,17 +13,17 @@ pub fn run(args: &HopsArgs) -> u8 {
     let (options, early_errors) = super::check::options(&args.project);
     let (loaded, mut report) = load(&options);
     report.errors.extend(early_errors);
-    let hops = loaded.map(|(project, _)| {
-        let (hops, notes) = collect(&project);
-        report.notes.extend(notes);
+    let graph = loaded.map(|(project, _)| {
+        let mut graph = graph(&project);
+        report.notes.append(&mut graph.notes);
         report.notes.sort();
         report.files = project.files;
-        hops
+        graph
     });
-    let hops = hops.unwrap_or_default();
+    let graph = graph.unwrap_or_default();
     let body = match args.format {
-        HopsFormat::Json => report::hops::json(&hops, &report),
-        HopsFormat::Text => report::hops::text(&hops, &report),
+        HopsFormat::Json => report::hops::json(&graph, &report),
+        HopsFormat::Text => report::hops::text(&graph, &report),
     };
     let _ = std::io::stdout().lock().write_all(body.as_bytes());
     if args.format == HopsFormat::Text {

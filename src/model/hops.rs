@@ -1,7 +1,43 @@
 //! Every hop the project defines, from each format's model.
 
 use crate::model::hop::Hop;
+use crate::model::link::{self, Link, StaleLink};
 use crate::project::{Note, Project};
+
+/// The hops of a project and how they link.
+#[derive(Debug, Default)]
+pub struct HopGraph {
+    /// Sorted by id (byte order), as the `hops` contract requires.
+    pub hops: Vec<Hop>,
+    pub links: Vec<Link>,
+    /// Inline links that name no backend hoplint read (HL003).
+    pub stale: Vec<StaleLink>,
+    /// Assumed versions, implicit links.
+    pub notes: Vec<Note>,
+}
+
+impl HopGraph {
+    pub fn hop(&self, id: &str) -> Option<&Hop> {
+        self.hops.iter().find(|h| h.id == id)
+    }
+}
+
+/// Every hop, linked.
+pub fn graph(project: &Project) -> HopGraph {
+    let (hops, mut notes) = collect(project);
+    let (links, stale) = link::link(project, &hops);
+    for l in links.iter().filter(|l| l.how == link::How::Implicit) {
+        let (file, span) = project.on_disk(l.file, l.span);
+        let source = project.file(file);
+        notes.push(Note {
+            file: Some(source.display_path()),
+            line: Some(source.lines.line(span.start)),
+            message: format!("linked implicitly: {} → {}; add a [[link]] to make it explicit", l.proxy, l.backend),
+        });
+    }
+    notes.sort();
+    HopGraph { hops, links, stale, notes }
+}
 
 /// All hops, sorted by id (byte order) as the `hops` contract requires, and
 /// the notes finding them produced (assumed versions).

@@ -15,6 +15,7 @@ pub mod interpolation;
 pub mod jvm;
 pub mod k8s;
 pub mod limits;
+pub mod link;
 pub mod nginx;
 pub mod nginx_hops;
 pub mod phpfpm;

@@ -7,6 +7,8 @@ use serde_json::{Map, Value, json};
 
 use crate::check::Report;
 use crate::model::hop::{Hop, HopSettings};
+use crate::model::hops::HopGraph;
+use crate::model::link::Link;
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::source::SourceFile;
 
@@ -132,21 +134,31 @@ fn hop_json(hop: &Hop, files: &[SourceFile]) -> Value {
     Value::Object(out)
 }
 
-/// The JSON contract: hops sorted by id, no chains yet, notes.
-pub fn json(hops: &[Hop], report: &Report) -> String {
+/// The JSON contract: hops sorted by id, chains with how each link was made,
+/// notes.
+pub fn json(graph: &HopGraph, report: &Report) -> String {
+    let hops = &graph.hops;
     let notes: Vec<Value> =
         report.notes.iter().map(|n| json!({"file": n.file, "line": n.line, "message": n.message})).collect();
     let errors: Vec<Value> = report.errors.iter().map(|e| json!({"file": e.file, "message": e.message})).collect();
     let output = json!({
         "version": 1,
         "hops": hops.iter().map(|h| hop_json(h, &report.files)).collect::<Vec<_>>(),
-        "chains": [],
+        "chains": graph.links.iter().map(|l| chain_json(l, &report.files)).collect::<Vec<_>>(),
         "notes": notes,
         "errors": errors,
     });
     let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
     text.push('\n');
     text
+}
+
+fn chain_json(link: &Link, files: &[SourceFile]) -> Value {
+    let source = &files[link.file.0 as usize];
+    json!({
+        "hops": [link.proxy, link.backend],
+        "link": {"how": link.how.as_str(), "file": source.display_path(), "line": source.lines.line(link.span.start)},
+    })
 }
 
 fn origin_text(origin: &Origin, files: &[SourceFile]) -> String {
@@ -162,7 +174,8 @@ fn origin_text(origin: &Origin, files: &[SourceFile]) -> String {
 
 /// One block per hop: where it is, then each setting with its value and
 /// where the value comes from.
-pub fn text(hops: &[Hop], report: &Report) -> String {
+pub fn text(graph: &HopGraph, report: &Report) -> String {
+    let hops = &graph.hops;
     let mut out = String::new();
     if hops.is_empty() {
         out.push_str("No hops found.\n");
@@ -181,6 +194,18 @@ pub fn text(hops: &[Hop], report: &Report) -> String {
             let _ = writeln!(out, "  {label:<22} {value:<10} {}", origin_text(origin, &report.files));
         });
         out.push('\n');
+    }
+    for link in &graph.links {
+        let source = &report.files[link.file.0 as usize];
+        let line = source.lines.line(link.span.start);
+        let _ = writeln!(
+            out,
+            "chain  {} → {}  ({}, {}:{line})",
+            link.proxy,
+            link.backend,
+            link.how.as_str(),
+            source.display_path()
+        );
     }
     out
 }
