@@ -235,10 +235,11 @@ fn compose_links(project: &Project, hops: &[Hop], links: &mut Vec<Link>) {
         let mut servers: Vec<(String, Span)> = Vec::new();
         tree.walk(&mut |d, parents| {
             let in_upstream = parents.last().is_some_and(|p| p.name_part().span == upstream.span);
-            if in_upstream && d.name(&source.text) == "server" {
-                if let Some(arg) = d.args().next() {
-                    servers.push((arg.value(&source.text).into_owned(), d.span()));
-                }
+            if in_upstream
+                && d.name(&source.text) == "server"
+                && let Some(arg) = d.args().next()
+            {
+                servers.push((arg.value(&source.text).into_owned(), d.span()));
             }
         });
         for (address, span) in servers {
