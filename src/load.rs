@@ -120,6 +120,7 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         dockerfiles: formats.dockerfiles,
         compose: formats.compose,
         backends: formats.backends,
+        graph: std::sync::OnceLock::new(),
     };
     report.notes.sort();
     report.errors.sort();

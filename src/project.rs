@@ -90,6 +90,8 @@ pub struct Project {
     pub dockerfiles: Vec<Dockerfile>,
     pub compose: Vec<Compose>,
     pub backends: BackendFiles,
+    /// The hops and their links, built on first use by the cross-hop rules.
+    pub graph: std::sync::OnceLock<crate::model::hops::HopGraph>,
 }
 
 /// Backend configuration read from files, and what starts processes.
@@ -144,6 +146,11 @@ impl Project {
             Some(e) => (e.parent, e.embedded.span_to_source(span)),
             None => (file, span),
         }
+    }
+
+    /// Every hop and how they link (computed once).
+    pub fn hop_graph(&self) -> &crate::model::hops::HopGraph {
+        self.graph.get_or_init(|| crate::model::hops::graph(self))
     }
 
     /// The Dockerfile read from `path`, if any.

@@ -4,14 +4,43 @@
 
 mod common;
 
-fn block_after<'a>(doc: &'a str, marker: &str) -> Option<(&'a str, &'a str)> {
-    let rest = &doc[doc.find(marker)? + marker.len()..];
-    let start = rest.find("```")?;
-    let fence = &rest[start + 3..];
-    let lang_end = fence.find('\n')?;
-    let lang = fence[..lang_end].trim();
-    let body = &fence[lang_end + 1..];
-    Some((lang, &body[..body.find("```")?]))
+/// The fenced blocks between `from` and `to` (or the next `## ` heading):
+/// `(language, body)`.
+fn blocks<'a>(doc: &'a str, from: &str, to: &str) -> Vec<(&'a str, &'a str)> {
+    let Some(start) = doc.find(from) else { return Vec::new() };
+    let mut rest = &doc[start + from.len()..];
+    if let Some(end) = rest.find(to).or_else(|| rest.find("\n## ")) {
+        rest = &rest[..end];
+    }
+    let mut out = Vec::new();
+    while let Some(open) = rest.find("```") {
+        let fence = &rest[open + 3..];
+        let Some(lang_end) = fence.find('\n') else { break };
+        let body = &fence[lang_end + 1..];
+        let Some(close) = body.find("```") else { break };
+        out.push((fence[..lang_end].trim(), &body[..close]));
+        rest = &body[close + 3..];
+    }
+    out
+}
+
+/// The file a block stands for: named by its first line (`# path/x.conf`,
+/// `<!-- path/server.xml -->`), else `example.<ext>` for its language.
+fn block_file(lang: &str, body: &str) -> Option<String> {
+    let first = body.lines().next().unwrap_or_default();
+    let named = first
+        .strip_prefix("# ")
+        .or_else(|| first.strip_prefix("<!-- "))
+        .and_then(|r| r.split_whitespace().next())
+        .filter(|p| p.contains('.') && !p.contains(':'));
+    if let Some(path) = named {
+        return Some(path.to_owned());
+    }
+    match lang {
+        "nginx" => Some("example.conf".to_owned()),
+        "yaml" => Some("example.yaml".to_owned()),
+        _ => None,
+    }
 }
 
 #[test]
@@ -37,34 +66,40 @@ fn docs_have_the_catalog_shape() {
     }
 }
 
+/// Each doc's Example (every block, written to the file its first line
+/// names) fires its rule; the same tree with the "Use instead" blocks
+/// written over it does not.
 #[test]
 fn examples_fire_and_fixed_examples_do_not() {
     let mut checked = 0;
     for rule in hoplint::rules::all() {
-        let (Some((lang, bad)), Some((_, good))) =
-            (block_after(rule.doc, "## Example"), block_after(rule.doc, "Use instead:"))
-        else {
-            panic!("{}: Example and Use instead blocks", rule.code)
-        };
-        let file_name = match lang {
-            "nginx" => "example.conf",
-            "yaml" => "example.yaml",
-            _ => continue,
-        };
-        for (text, must_fire) in [(bad, true), (good, false)] {
-            let dir = tempfile::tempdir().unwrap();
-            std::fs::write(dir.path().join(file_name), text).unwrap();
+        let bad = blocks(rule.doc, "## Example", "Use instead:");
+        let good = blocks(rule.doc, "Use instead:", "## Fix safety");
+        assert!(!bad.is_empty() && !good.is_empty(), "{}: Example and Use instead blocks", rule.code);
+        if bad.iter().chain(&good).any(|(lang, body)| block_file(lang, body).is_none()) {
+            continue; // prose-only examples (HL005)
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for (round, blocks, must_fire) in [(0, &bad, true), (1, &good, false)] {
+            for (lang, body) in blocks {
+                let path = dir.path().join(block_file(lang, body).unwrap());
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, body).unwrap();
+            }
             let (_, stdout, _) = common::hoplint(
                 dir.path(),
-                &["check", file_name, "--no-config", "--nginx-version", "1.30", "--format", "json"],
+                &["check", ".", "--no-config", "--nginx-version", "1.30", "--format", "json"],
             );
             let fired = common::codes_and_lines(&common::json(&stdout)).iter().any(|(c, _)| c == rule.code);
+            let shown: Vec<&str> = blocks.iter().map(|(_, b)| *b).collect();
             assert_eq!(
                 fired,
                 must_fire,
-                "{}: example {}:\n{text}\n{stdout}",
+                "{} ({}): example {}:\n{}\n{stdout}",
                 rule.code,
-                if must_fire { "must fire" } else { "must not fire" }
+                if round == 0 { "Example" } else { "Use instead" },
+                if must_fire { "must fire" } else { "must not fire" },
+                shown.join("\n")
             );
         }
         checked += 1;

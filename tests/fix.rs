@@ -12,12 +12,15 @@ fn fixable_fixtures() -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     for code_dir in common::dirs_in(&root) {
         let code = code_dir.file_name().unwrap().to_string_lossy().into_owned();
-        for case in common::files_in(&code_dir) {
+        let mut cases = common::files_in(&code_dir);
+        cases.extend(common::dirs_in(&code_dir));
+        for case in cases {
             let name = case.file_name().unwrap().to_string_lossy().into_owned();
             if !name.starts_with("fire_") {
                 continue;
             }
-            let (_, stdout, _) = common::hoplint(&code_dir, &["check", &name, "--format", "json", "--select", "ALL"]);
+            let (_, stdout, _) =
+                common::hoplint(&code_dir, &["check", &name, "--format", "json", "--select", "ALL", "--unsafe-fixes"]);
             let report = common::json(&stdout);
             let fixable = report["diagnostics"]
                 .as_array()
@@ -44,9 +47,10 @@ fn fixes_remove_the_finding_add_nothing_and_are_idempotent() {
     for (code, path) in fixtures {
         let dir = tempfile::tempdir().unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        std::fs::copy(&path, dir.path().join(&name)).unwrap();
+        common::copy_into(&path, dir.path());
         let before = codes(dir.path(), &name);
-        let (status, _, stderr) = common::hoplint(dir.path(), &["check", &name, "--fix", "--select", "ALL", "-q"]);
+        let (status, _, stderr) =
+            common::hoplint(dir.path(), &["check", &name, "--fix", "--unsafe-fixes", "--select", "ALL", "-q"]);
         assert_ne!(status, 2, "{name}: {stderr}");
         let after = codes(dir.path(), &name);
         assert!(!after.iter().any(|(c, _)| *c == code), "{code}/{name}: still fires: {after:?}");
@@ -54,9 +58,10 @@ fn fixes_remove_the_finding_add_nothing_and_are_idempotent() {
             let new = !before.iter().any(|(b, _)| b == c);
             assert!(!(new && severity != "info"), "{code}/{name}: the fix added {c} ({severity})");
         }
-        let fixed = std::fs::read_to_string(dir.path().join(&name)).unwrap();
-        let (status, stdout, _) = common::hoplint(dir.path(), &["check", &name, "--diff", "--select", "ALL"]);
+        let (status, stdout, _) =
+            common::hoplint(dir.path(), &["check", &name, "--diff", "--unsafe-fixes", "--select", "ALL"]);
         assert_eq!((status, stdout.as_str()), (0, ""), "{name}: a second run still changes the file");
+        let fixed = common::tree_text(&dir.path().join(&name));
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_suffix(format!("{code}__{name}"));
         settings.set_prepend_module_to_snapshot(false);
@@ -103,25 +108,25 @@ fn line_endings_and_undecodable_files_are_respected() {
 fn fixed_nginx_passes_nginx_t() {
     let Some(nginx) = common::nginx_binary() else { return common::skip_or_fail("nginx") };
     for (code, path) in fixable_fixtures() {
-        if path.extension().is_none_or(|e| e != "conf") || !code.starts_with("NG") {
-            continue;
-        }
         let dir = tempfile::tempdir().unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        std::fs::copy(&path, dir.path().join(&name)).unwrap();
+        let copy = common::copy_into(&path, dir.path());
+        // A whole configuration (a fixture directory with nginx.conf), or an
+        // http-level fragment wrapped below.
+        let main = copy.join("nginx.conf");
+        if path.is_dir() && !main.is_file() || path.is_file() && path.extension().is_none_or(|e| e != "conf") {
+            continue;
+        }
         common::hoplint(dir.path(), &["check", &name, "--fix", "--nginx-version", "1.22.1", "-q"]);
-        let fixed = dir.path().join(&name);
+        let fixed = if path.is_dir() { main } else { copy };
         std::fs::create_dir_all(dir.path().join("logs")).unwrap();
-        let conf = dir.path().join("nginx.conf");
-        std::fs::write(
-            &conf,
-            format!(
-                "pid {0}/nginx.pid;\nerror_log stderr;\nevents {{}}\nhttp {{\n    access_log off;\n    include {1};\n}}\n",
-                dir.path().display(),
-                fixed.display()
-            ),
-        )
-        .unwrap();
+        let conf = dir.path().join("wrapper.conf");
+        let body = if path.is_dir() {
+            format!("include {};\n", fixed.display())
+        } else {
+            format!("events {{}}\nhttp {{\n    access_log off;\n    include {};\n}}\n", fixed.display())
+        };
+        std::fs::write(&conf, format!("pid {}/nginx.pid;\nerror_log stderr;\n{body}", dir.path().display())).unwrap();
         let output = std::process::Command::new(&nginx)
             .args(["-t", "-q", "-p"])
             .arg(dir.path())

@@ -18,6 +18,7 @@ pub mod limits;
 pub mod link;
 pub mod nginx;
 pub mod nginx_hops;
+pub mod nginx_pool;
 pub mod phpfpm;
 pub mod pins;
 pub mod problem;

@@ -50,7 +50,7 @@ impl Project {
     /// innermost being the block it is in) inherits from, innermost first:
     /// each enclosing block, the file's top level, then — for an included
     /// file — the blocks around its first include.
-    fn nginx_scopes<'p>(&'p self, file: FileId, enclosing: &[&'p Directive]) -> Vec<(FileId, &'p [Node])> {
+    pub(crate) fn nginx_scopes<'p>(&'p self, file: FileId, enclosing: &[&'p Directive]) -> Vec<(FileId, &'p [Node])> {
         let mut scopes: Vec<(FileId, &'p [Node])> = Vec::new();
         let mut file = file;
         let mut enclosing: Vec<&'p Directive> = enclosing.to_vec();
@@ -86,6 +86,28 @@ impl Project {
             }
         });
         found
+    }
+
+    /// Every `name` directive in effect inside `enclosing`, for array
+    /// directives (`proxy_set_header`, `add_header`): the nearest scope that
+    /// sets any of them defines them all.
+    pub fn nginx_effective_all<'p>(
+        &'p self,
+        file: FileId,
+        enclosing: &[&'p Directive],
+        name: &str,
+    ) -> Vec<Located<'p>> {
+        for (scope_file, nodes) in self.nginx_scopes(file, enclosing) {
+            let found: Vec<Located<'p>> = self
+                .nginx_block(scope_file, nodes)
+                .into_iter()
+                .filter(|l| l.directive.name(&self.file(l.file).text) == name)
+                .collect();
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        Vec::new()
     }
 
     /// The directive `name` in effect inside `enclosing` (the block itself

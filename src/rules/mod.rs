@@ -2,6 +2,7 @@
 //! availability, documentation and a check function over the whole project.
 
 mod hl;
+mod ka;
 mod ng;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -57,7 +58,7 @@ pub(crate) use rule_doc;
 
 /// Every rule, in code order.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
-    hl::RULES.iter().chain(ng::RULES.iter()).copied()
+    hl::RULES.iter().chain(ka::RULES.iter()).chain(ng::RULES.iter()).copied()
 }
 
 /// The rule with this code or kebab name (case-insensitive).

@@ -107,3 +107,45 @@ pub fn codes_and_severities(report: &serde_json::Value) -> Vec<(String, String)>
         })
         .collect()
 }
+
+/// Copies a file or a directory tree into `to` (keeping its name).
+pub fn copy_into(from: &Path, to: &Path) -> PathBuf {
+    let target = to.join(from.file_name().expect("a name"));
+    if from.is_dir() {
+        std::fs::create_dir_all(&target).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("readable dir") {
+            copy_into(&entry.expect("entry").path(), &target);
+        }
+    } else {
+        std::fs::copy(from, &target).expect("copy");
+    }
+    target
+}
+
+/// A file's text, or every file of a tree as `== path ==` sections (sorted),
+/// for snapshots of fixed files.
+pub fn tree_text(path: &Path) -> String {
+    if path.is_file() {
+        return std::fs::read_to_string(path).expect("readable");
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable dir") {
+            let p = entry.expect("entry").path();
+            if p.is_dir() { stack.push(p) } else { files.push(p) }
+        }
+    }
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            format!(
+                "== {} ==\n{}",
+                f.strip_prefix(path).unwrap_or(f).display(),
+                std::fs::read_to_string(f).unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

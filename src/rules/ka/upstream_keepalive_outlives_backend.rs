@@ -1,0 +1,166 @@
+//! KA001 upstream-keepalive-outlives-backend
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Applicability, Edit, Fix, FixAvailability};
+use crate::model::hop::{Hop, HopKind};
+use crate::model::nginx_pool::{Pooling, locations_for};
+use crate::model::setting::{Millis, Origin, Setting};
+use crate::project::Project;
+use crate::rules::{Check, Rule, rule_doc};
+use crate::source::FileId;
+use crate::span::Span;
+
+pub(crate) static RULE: Rule = Rule {
+    code: "KA001",
+    name: "upstream-keepalive-outlives-backend",
+    severity: Severity::Error,
+    fix: FixAvailability::SafeOrUnsafe,
+    doc: rule_doc!("KA001"),
+    check: Check::Project(check),
+};
+
+/// `[keepalive] margin` default (RULES.md "KA001 fix").
+const MARGIN: Millis = Millis(2_000);
+/// Below this, a proxy-side pool is nearly useless: raise the backend instead.
+const MIN_PROXY_TIMEOUT: Millis = Millis(10_000);
+
+fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+    let graph = project.hop_graph();
+    for link in &graph.links {
+        let (Some(proxy), Some(backend)) = (graph.hop(&link.proxy), graph.hop(&link.backend)) else { continue };
+        if let Some(d) = finding(project, proxy, backend) {
+            out.push(d);
+        }
+    }
+}
+
+fn value(setting: Option<&Setting<Millis>>) -> Option<Millis> {
+    setting.filter(|s| s.is_known()).and_then(|s| s.value)
+}
+
+/// For a default, its provenance without the source reference (which `hops`
+/// shows in full), e.g. ` (nginx 1.24.0 upstream keepalive_timeout default)`.
+fn describe(setting: &Setting<Millis>) -> String {
+    match &setting.origin {
+        Origin::Default { what } => format!(" ({})", what.split(" (").next().unwrap_or(what)),
+        _ => String::new(),
+    }
+}
+
+fn finding(project: &Project, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> {
+    let proxy_idle = proxy.settings.idle_timeout.as_ref()?;
+    let backend_idle = backend.settings.idle_timeout.as_ref()?;
+    let (p, b) = (value(Some(proxy_idle))?, value(Some(backend_idle))?);
+    // A backend that closes after every response says so (`Connection:
+    // close`): nothing is ever reused. An unbounded backend never closes.
+    if b == Millis(0) || p < b || !pool_on(project, proxy) {
+        return None;
+    }
+    let software = backend.kind.as_str();
+    let message = format!(
+        "upstream keepalive outlives the backend: the proxy keeps idle connections {p}{}, {software} closes them after {b}",
+        describe(proxy_idle)
+    );
+    let (file, span) = primary(proxy);
+    let mut diagnostic = Diagnostic::new(&RULE, file, span, message);
+    let label = format!("{software} closes idle connections after {b}{}", describe(backend_idle));
+    diagnostic = match &backend_idle.origin {
+        Origin::Explicit { file, span } => diagnostic.with_related(*file, *span, label),
+        _ => diagnostic.with_related(backend.file, backend.span, label),
+    };
+    if let Some(fix) = fix(project, proxy, backend, p, b) {
+        diagnostic = diagnostic.with_fix(fix);
+    }
+    Some(diagnostic)
+}
+
+/// RULES.md "Pool effectively on": for nginx, the upstream has a pool and
+/// some location using it speaks HTTP/1.1 without `Connection: close`; the
+/// ingress-nginx hop's `pool` already says so.
+fn pool_on(project: &Project, proxy: &Hop) -> bool {
+    let has_pool = proxy.settings.pool.as_ref().and_then(|p| p.value).unwrap_or(false);
+    if !has_pool {
+        return false;
+    }
+    match proxy.kind {
+        HopKind::NginxUpstream => {
+            let name = proxy.id.rsplit("upstream ").next().unwrap_or_default();
+            locations_for(project, name).iter().any(|(_, _, pooling)| *pooling == Pooling::Used)
+        }
+        _ => true,
+    }
+}
+
+/// RULES.md "Where a finding is reported": the explicit `keepalive_timeout`,
+/// else the pool's `keepalive`, else the hop's own line.
+fn primary(proxy: &Hop) -> (FileId, Span) {
+    let explicit = |s: Option<&Origin>| match s {
+        Some(Origin::Explicit { file, span }) => Some((*file, *span)),
+        _ => None,
+    };
+    explicit(proxy.settings.idle_timeout.as_ref().map(|s| &s.origin))
+        .or_else(|| explicit(proxy.settings.pool.as_ref().map(|s| &s.origin)))
+        .unwrap_or((proxy.file, proxy.span))
+}
+
+/// RULES.md "KA001 fix": proxy target = backend − margin; ≥ 10 s → set it on
+/// the proxy (safe); otherwise raise the backend to proxy + 5 s (unsafe).
+/// Only the edits hoplint can make exactly are offered: an nginx upstream's
+/// `keepalive_timeout`, and a `keepalive = N` assignment in gunicorn.conf.py.
+fn fix(project: &Project, proxy: &Hop, backend: &Hop, proxy_idle: Millis, backend_idle: Millis) -> Option<Fix> {
+    let target = Millis(backend_idle.0.saturating_sub(MARGIN.0));
+    if target >= MIN_PROXY_TIMEOUT && proxy.kind == HopKind::NginxUpstream {
+        let seconds = target.0 / 1000;
+        let title = format!("Set `keepalive_timeout {seconds}s` in the upstream");
+        let edit = match &proxy.settings.idle_timeout.as_ref()?.origin {
+            Origin::Explicit { file, span } => Edit::replace(*file, *span, format!("{seconds}s")),
+            _ => insert_into_upstream(project, proxy, &format!("keepalive_timeout {seconds}s;"))?,
+        };
+        return Some(Fix::new(title, Applicability::Safe, vec![edit]));
+    }
+    let raised = proxy_idle.0 / 1000 + 5;
+    let Origin::Explicit { file, span } = &backend.settings.idle_timeout.as_ref()?.origin else { return None };
+    let source = project.file(*file);
+    let is_python_assignment = source.path.extension().is_some_and(|e| e == "py")
+        && source.text[..span.start as usize]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|line| line.trim_start().starts_with("keepalive"));
+    is_python_assignment.then(|| {
+        Fix::new(
+            format!("Raise gunicorn `keepalive` to {raised}"),
+            Applicability::Unsafe,
+            vec![Edit::replace(*file, *span, raised.to_string())],
+        )
+    })
+}
+
+/// An insertion after the upstream's last keepalive-module directive (else
+/// before its `}`), at the indentation of its first directive (RULES.md
+/// "Inserted directives").
+fn insert_into_upstream(project: &Project, proxy: &Hop, line: &str) -> Option<Edit> {
+    let tree = project.nginx.tree(proxy.file)?;
+    let text = &project.file(proxy.file).text;
+    let mut found = None;
+    tree.walk(&mut |d, _| {
+        if d.name_part().span == proxy.span {
+            found = d
+                .block()
+                .map(|b| (b.directives().map(|c| (c.name(text).into_owned(), c.span())).collect::<Vec<_>>(), b.close));
+        }
+    });
+    let (children, close) = found?;
+    let first = children.first().map(|(_, s)| *s)?;
+    let line_start = text[..first.start as usize].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..first.start as usize];
+    let module = ["keepalive", "keepalive_timeout", "keepalive_requests", "keepalive_time"];
+    let anchor = children.iter().rev().find(|(name, _)| module.contains(&name.as_str())).map(|(_, s)| *s);
+    let at = match anchor {
+        Some(after) => {
+            let end = text[after.end as usize..].find('\n').map_or(text.len(), |i| after.end as usize + i + 1);
+            u32::try_from(end).ok()?
+        }
+        None => close?.start,
+    };
+    Some(Edit::replace(proxy.file, Span::at(at), format!("{indent}{line}\n")))
+}
