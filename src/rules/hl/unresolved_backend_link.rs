@@ -1,0 +1,36 @@
+//! HL003 unresolved-backend-link
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::FixAvailability;
+use crate::model::hop::HopKind;
+use crate::model::nginx_pool::locations_for;
+use crate::project::Project;
+use crate::rules::{Check, Rule, rule_doc};
+
+pub(crate) static RULE: Rule = Rule {
+    code: "HL003",
+    name: "unresolved-backend-link",
+    severity: Severity::Info,
+    fix: FixAvailability::None,
+    doc: rule_doc!("HL003"),
+    check: Check::Project(check),
+};
+
+fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+    let graph = project.hop_graph();
+    for stale in &graph.stale {
+        let message = format!("`backend={}` names no backend configuration hoplint read", stale.target);
+        out.push(Diagnostic::new(&RULE, stale.file, stale.span, message));
+    }
+    for upstream in graph.hops.iter().filter(|h| h.kind == HopKind::NginxUpstream) {
+        let linked = graph.links.iter().any(|l| l.proxy == upstream.id);
+        let name = upstream.id.rsplit("upstream ").next().unwrap_or_default();
+        if linked || locations_for(project, name).is_empty() {
+            continue;
+        }
+        let message = format!(
+            "upstream `{name}` is proxied to, but no backend is linked: the keepalive rules cannot check it; add `# hoplint: backend=PATH` in the upstream"
+        );
+        out.push(Diagnostic::new(&RULE, upstream.file, upstream.span, message));
+    }
+}
