@@ -152,19 +152,8 @@ fn nginx_rejects_too() {
         } else {
             format!("events {{}}\nhttp {{\ninclude {};\n}}\n", copy.display())
         };
-        let conf = dir.path().join("nginx.conf");
-        std::fs::write(&conf, format!("pid {}/nginx.pid;\nerror_log stderr;\n{wrapper}", dir.path().display()))
-            .expect("write");
-        std::fs::create_dir_all(dir.path().join("logs")).expect("logs dir");
-        let output = std::process::Command::new(&nginx)
-            .args(["-t", "-q", "-p"])
-            .arg(dir.path())
-            .arg("-c")
-            .arg(&conf)
-            .output()
-            .expect("nginx runs");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(!output.status.success(), "{file}: nginx accepted it");
+        let (accepted, stderr) = common::nginx_t(&nginx, dir.path(), &wrapper);
+        assert!(!accepted, "{file}: nginx accepted it");
         let at = format!("fragment.conf:{line}");
         assert!(stderr.contains(&at), "{file}: nginx said {stderr}, hoplint says line {line}");
     }

@@ -119,25 +119,12 @@ fn fixed_nginx_passes_nginx_t() {
         }
         common::hoplint(dir.path(), &["check", &name, "--fix", "--nginx-version", "1.22.1", "-q"]);
         let fixed = if path.is_dir() { main } else { copy };
-        std::fs::create_dir_all(dir.path().join("logs")).unwrap();
-        let conf = dir.path().join("wrapper.conf");
         let body = if path.is_dir() {
             format!("include {};\n", fixed.display())
         } else {
             format!("events {{}}\nhttp {{\n    access_log off;\n    include {};\n}}\n", fixed.display())
         };
-        std::fs::write(&conf, format!("pid {}/nginx.pid;\nerror_log stderr;\n{body}", dir.path().display())).unwrap();
-        let output = std::process::Command::new(&nginx)
-            .args(["-t", "-q", "-p"])
-            .arg(dir.path())
-            .arg("-c")
-            .arg(&conf)
-            .output()
-            .expect("nginx runs");
-        assert!(
-            output.status.success(),
-            "{code}/{name}: nginx -t rejects the fixed file: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let (accepted, stderr) = common::nginx_t(&nginx, dir.path(), &body);
+        assert!(accepted, "{code}/{name}: nginx -t rejects the fixed file: {stderr}");
     }
 }

@@ -149,3 +149,19 @@ pub fn tree_text(path: &Path) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Runs the real `nginx -t` on `body` (a main-context configuration) with
+/// its pid file and logs inside `dir`; returns (accepted, stderr).
+pub fn nginx_t(nginx: &Path, dir: &Path, body: &str) -> (bool, String) {
+    let conf = dir.join("wrapper.conf");
+    std::fs::write(&conf, format!("pid {}/nginx.pid;\nerror_log stderr;\n{body}", dir.display())).expect("write");
+    std::fs::create_dir_all(dir.join("logs")).expect("logs dir");
+    let output = std::process::Command::new(nginx)
+        .args(["-t", "-q", "-p"])
+        .arg(dir)
+        .arg("-c")
+        .arg(&conf)
+        .output()
+        .expect("nginx runs");
+    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+}

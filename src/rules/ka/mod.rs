@@ -11,6 +11,8 @@ use crate::project::Project;
 use crate::source::FileId;
 use crate::span::Span;
 
+use crate::diagnostic::Diagnostic;
+
 use super::Rule;
 
 pub(super) static RULES: &[&Rule] = &[
@@ -75,4 +77,14 @@ fn insert_into_upstream(project: &Project, proxy: &Hop, line: &str) -> Option<Ed
         None => close?.start,
     };
     Some(Edit::replace(proxy.file, Span::at(at), format!("{indent}{line}\n")))
+}
+
+/// Runs `finding` on every linked (proxy, backend) pair.
+fn each_link(project: &Project, out: &mut Vec<Diagnostic>, finding: fn(&Project, &Hop, &Hop) -> Option<Diagnostic>) {
+    let graph = project.hop_graph();
+    for link in &graph.links {
+        if let (Some(proxy), Some(backend)) = (graph.hop(&link.proxy), graph.hop(&link.backend)) {
+            out.extend(finding(project, proxy, backend));
+        }
+    }
 }

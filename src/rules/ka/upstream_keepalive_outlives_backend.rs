@@ -7,7 +7,7 @@ use crate::model::setting::{Millis, Origin, Setting};
 use crate::project::Project;
 use crate::rules::{Check, Rule, rule_doc};
 
-use super::{insert_into_upstream, pool_on, primary};
+use super::{each_link, insert_into_upstream, pool_on, primary};
 
 pub(crate) static RULE: Rule = Rule {
     code: "KA001",
@@ -24,13 +24,7 @@ const MARGIN: Millis = Millis(2_000);
 const MIN_PROXY_TIMEOUT: Millis = Millis(10_000);
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
-    let graph = project.hop_graph();
-    for link in &graph.links {
-        let (Some(proxy), Some(backend)) = (graph.hop(&link.proxy), graph.hop(&link.backend)) else { continue };
-        if let Some(d) = finding(project, proxy, backend) {
-            out.push(d);
-        }
-    }
+    each_link(project, out, finding);
 }
 
 fn value(setting: Option<&Setting<Millis>>) -> Option<Millis> {

@@ -7,7 +7,7 @@ use crate::model::setting::{Origin, Setting};
 use crate::project::Project;
 use crate::rules::{Check, Rule, rule_doc};
 
-use super::{insert_into_upstream, pool_on, primary};
+use super::{each_link, insert_into_upstream, pool_on, primary};
 
 pub(crate) static RULE: Rule = Rule {
     code: "KA002",
@@ -19,13 +19,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
-    let graph = project.hop_graph();
-    for link in &graph.links {
-        let (Some(proxy), Some(backend)) = (graph.hop(&link.proxy), graph.hop(&link.backend)) else { continue };
-        if let Some(d) = finding(project, proxy, backend) {
-            out.push(d);
-        }
-    }
+    each_link(project, out, finding);
 }
 
 fn known(setting: Option<&Setting<u64>>) -> Option<(u64, &Setting<u64>)> {
