@@ -85,7 +85,10 @@ fn kind_by_name(path: &Path) -> Option<Kind> {
     let parent = parent_name(path);
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     Some(match name.as_str() {
-        n if n == "containerfile" || n.contains("dockerfile") && !NOT_DOCKERFILE.iter().any(|ext| n.ends_with(ext)) => {
+        n if n == "containerfile"
+            || (n.ends_with("dockerfile") || n.contains("dockerfile."))
+                && !NOT_DOCKERFILE.iter().any(|ext| n.ends_with(ext)) =>
+        {
             Kind::Dockerfile
         }
         n if yaml && (n.starts_with("docker-compose") || n.starts_with("compose.") || n.starts_with("compose-")) => {
@@ -220,6 +223,8 @@ mod tests {
         assert_eq!(kind("api.Dockerfile", ""), Some(Kind::Dockerfile));
         assert_eq!(kind(".dockerignore", ""), None);
         assert_eq!(kind("dockerfile-lint.json", ""), None);
+        assert_eq!(kind("dockerfiles__nginx__web.conf.template", "server { listen 80; }"), Some(Kind::Nginx));
+        assert_eq!(kind("repo__Dockerfile.devel", ""), Some(Kind::Dockerfile));
         assert_eq!(kind("conf/tomcat-server.xml", ""), Some(Kind::Tomcat));
         assert_eq!(kind("docker-compose.override.yml", ""), Some(Kind::Compose));
         assert_eq!(kind("conf/server.xml", ""), Some(Kind::Tomcat));
