@@ -86,9 +86,17 @@ fn primary_label(span: Span, text: &str) -> Option<String> {
 pub fn render(report: &Report, color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
-    let sources: Vec<Arc<String>> = report.files.iter().map(|f| Arc::new(f.text.clone())).collect();
-    let named =
-        |file: FileId| NamedSource::new(report.file(file).display_path(), Arc::clone(&sources[file.0 as usize]));
+    // Only files that diagnostics point into are copied for miette, once each.
+    let mut sources: std::collections::HashMap<FileId, Arc<String>> = std::collections::HashMap::new();
+    for d in &report.diagnostics {
+        for file in std::iter::once(d.file).chain(d.related.iter().map(|r| r.file)) {
+            sources.entry(file).or_insert_with(|| Arc::new(report.file(file).text.clone()));
+        }
+    }
+    let named = |file: FileId| {
+        let text = sources.get(&file).map_or_else(|| Arc::new(String::new()), Arc::clone);
+        NamedSource::new(report.file(file).display_path(), text)
+    };
     let mut out = String::new();
     for d in &report.diagnostics {
         let rendered = to_rendered(d, report, &named);
