@@ -76,7 +76,10 @@ fn parent_name(path: &Path) -> String {
 }
 
 /// Endings of files named after Dockerfiles that are something else.
-const NOT_DOCKERFILE: &[&str] = &[".md", ".json", ".yml", ".yaml", ".txt", ".sh", ".py", ".toml", ".ignore"];
+const NOT_DOCKERFILE: &[&str] = &[
+    ".md", ".json", ".yml", ".yaml", ".txt", ".sh", ".py", ".toml", ".ignore", ".rs", ".go", ".js", ".ts", ".java",
+    ".rb", ".c", ".h", ".cpp", ".kt", ".cs", ".php", ".html", ".xml", ".snap", ".lock", ".j2", ".tmpl", ".tpl", ".rst",
+];
 
 /// The kind a file's name alone decides, if any.
 #[allow(clippy::case_sensitive_file_extension_comparisons)] // the name is lowercased first
@@ -225,6 +228,7 @@ mod tests {
         assert_eq!(kind("dockerfile-lint.json", ""), None);
         assert_eq!(kind("dockerfiles__nginx__web.conf.template", "server { listen 80; }"), Some(Kind::Nginx));
         assert_eq!(kind("repo__Dockerfile.devel", ""), Some(Kind::Dockerfile));
+        assert_eq!(kind("src/model/dockerfile.rs", "//! Dockerfile model"), None);
         assert_eq!(kind("conf/tomcat-server.xml", ""), Some(Kind::Tomcat));
         assert_eq!(kind("docker-compose.override.yml", ""), Some(Kind::Compose));
         assert_eq!(kind("conf/server.xml", ""), Some(Kind::Tomcat));
