@@ -92,7 +92,9 @@ fn absolute(path: &Path) -> std::path::PathBuf {
 }
 
 /// `# hoplint: backend=PATH` inside an `upstream{}`: PATH is a file (relative
-/// to the project root, else to the nginx file) whose backend hop is meant.
+/// to the project root, or to the nginx file's directory or any directory
+/// above it — so a monorepo checked from its top resolves the links its
+/// subprojects wrote relative to their own roots) whose backend hop is meant.
 fn inline_links(project: &Project, hops: &[Hop], backends: &[&Hop], links: &mut Vec<Link>, stale: &mut Vec<StaleLink>) {
     for upstream in hops.iter().filter(|h| h.kind == HopKind::NginxUpstream) {
         let source = project.file(upstream.file);
@@ -113,8 +115,9 @@ fn inline_links(project: &Project, hops: &[Hop], backends: &[&Hop], links: &mut 
             };
             let target = target.split_whitespace().next().unwrap_or_default();
             let (path, suffix) = target.split_once(':').map_or((target, None), |(p, s)| (p, Some(s)));
-            let dir = source.path.parent().unwrap_or(Path::new(""));
-            let wanted = [absolute(&project.root.join(path)), absolute(&dir.join(path))];
+            let dir = absolute(source.path.parent().unwrap_or(Path::new("")));
+            let mut wanted: Vec<_> = dir.ancestors().map(|d| absolute(&d.join(path))).collect();
+            wanted.push(absolute(&project.root.join(path)));
             let found = backends.iter().find(|b| {
                 let file = absolute(&project.file(b.file).path);
                 wanted.contains(&file) && suffix.is_none_or(|s| b.id.ends_with(s))
@@ -135,12 +138,16 @@ fn inline_links(project: &Project, hops: &[Hop], backends: &[&Hop], links: &mut 
 
 /// Ingress → Service (name, port) → workloads whose pod labels the Service
 /// selects → the container exposing the target port (by number or name) →
-/// that container's hop. The proxy is the ingress-nginx hop (when there is
-/// exactly one) for Ingresses of an nginx class or none.
+/// that container's hop. The proxy is the ingress-nginx hop for Ingresses of
+/// an nginx class or none: the only controller, or — in a monorepo holding
+/// several — the one nearest the Ingress in the directory tree, when no other
+/// is as near.
 fn kubernetes_links(project: &Project, hops: &[Hop], links: &mut Vec<Link>) {
     let controllers: Vec<&Hop> = hops.iter().filter(|h| h.kind == HopKind::IngressNginx).collect();
-    let [controller] = controllers.as_slice() else { return };
     for manifests in &project.k8s {
+        let here = &project.file(manifests.file).path;
+        let nearest = nearest(here, &controllers, |c| &project.file(c.file).path);
+        let [controller] = nearest.as_slice() else { continue };
         for object in &manifests.objects {
             let Some(ingress) = object.ingress() else { continue };
             let nginx_class = ingress.class.as_ref().is_none_or(|c| c.name.contains("nginx"));
@@ -152,9 +159,13 @@ fn kubernetes_links(project: &Project, hops: &[Hop], links: &mut Vec<Link>) {
             let default = ingress.default_backend.as_ref().map(|b| (b, b.span));
             for (backend, line) in paths.chain(default) {
                 let namespace = &object.meta.namespace;
-                for id in
-                    container_ids(project, namespace, &backend.service.value, backend.port.as_ref().map(|p| &p.value))
-                {
+                for id in container_ids(
+                    project,
+                    here,
+                    namespace,
+                    &backend.service.value,
+                    backend.port.as_ref().map(|p| &p.value),
+                ) {
                     if hops.iter().any(|h| h.id == id && is_backend(h.kind)) {
                         links.push(Link {
                             proxy: controller.id.clone(),
@@ -170,32 +181,75 @@ fn kubernetes_links(project: &Project, hops: &[Hop], links: &mut Vec<Link>) {
     }
 }
 
-/// Hop ids of the containers a Service port routes to.
-fn container_ids(project: &Project, namespace: &str, service: &str, port: Option<&PortRef>) -> Vec<String> {
+/// The `candidates` whose file shares the most leading directories with
+/// `from`.
+fn nearest<'a, 'p, T>(from: &Path, candidates: &[&'a T], path: impl Fn(&T) -> &'p Path) -> Vec<&'a T> {
+    let shared = |p: &Path| from.components().zip(p.components()).take_while(|(a, b)| a == b).count();
+    let best = candidates.iter().map(|c| shared(path(c))).max().unwrap_or(0);
+    candidates.iter().filter(|c| shared(path(c)) == best).copied().collect()
+}
+
+/// Hop ids of the containers a Service port routes to. The Service is looked
+/// up nearest to the Ingress (`from`) and the workloads nearest to the
+/// Service, so same-named objects of unrelated subprojects do not link.
+fn container_ids(
+    project: &Project,
+    from: &Path,
+    namespace: &str,
+    service: &str,
+    port: Option<&PortRef>,
+) -> Vec<String> {
     let mut out = Vec::new();
-    let services = project.k8s.iter().flat_map(|m| m.objects.iter().map(move |o| (m, o)));
-    for (_, object) in services.filter(|(_, o)| o.meta.namespace == namespace && o.meta.name() == service) {
-        let Some(svc) = object.service() else { continue };
-        // The Service port the Ingress names, and the target port it maps to.
-        let target = svc
-            .ports
-            .iter()
-            .find(|p| match port {
-                Some(PortRef::Number(n)) => p.port.value() == Some(n),
-                Some(PortRef::Name(name)) => p.name.as_ref().is_some_and(|s| &s.value == name),
-                None => true,
-            })
-            .map(|p| {
-                p.target_port
-                    .as_ref()
-                    .map_or_else(|| p.port.value().copied().map(PortRef::Number), |t| Some(t.value.clone()))
-            });
-        let Some(Some(target)) = target else { continue };
-        for manifests in &project.k8s {
-            out.extend(selected_containers(manifests, namespace, &svc.selector, &target));
+    let named: Vec<&Manifests> = project
+        .k8s
+        .iter()
+        .filter(|m| m.objects.iter().any(|o| o.meta.namespace == namespace && o.meta.name() == service))
+        .collect();
+    let path = |m: &Manifests| project.file(m.file).path.as_path();
+    for manifests in nearest(from, &named, path) {
+        let here = path(manifests);
+        let objects = manifests.objects.iter();
+        for object in objects.filter(|o| o.meta.namespace == namespace && o.meta.name() == service) {
+            out.extend(service_containers(project, here, namespace, object, port));
         }
     }
     out
+}
+
+/// Hop ids of the containers `object` (if a Service, in file `here`) routes
+/// `port` to.
+fn service_containers(
+    project: &Project,
+    here: &Path,
+    namespace: &str,
+    object: &crate::model::k8s::Object,
+    port: Option<&PortRef>,
+) -> Vec<String> {
+    let Some(svc) = object.service() else { return Vec::new() };
+    // The Service port the Ingress names, and the target port it maps to.
+    let target = svc
+        .ports
+        .iter()
+        .find(|p| match port {
+            Some(PortRef::Number(n)) => p.port.value() == Some(n),
+            Some(PortRef::Name(name)) => p.name.as_ref().is_some_and(|s| &s.value == name),
+            None => true,
+        })
+        .map(|p| {
+            p.target_port
+                .as_ref()
+                .map_or_else(|| p.port.value().copied().map(PortRef::Number), |t| Some(t.value.clone()))
+        });
+    let Some(Some(target)) = target else { return Vec::new() };
+    let selected: Vec<(&Manifests, Vec<String>)> = project
+        .k8s
+        .iter()
+        .map(|m| (m, selected_containers(m, namespace, &svc.selector, &target)))
+        .filter(|(_, ids)| !ids.is_empty())
+        .collect();
+    let files: Vec<&Manifests> = selected.iter().map(|(m, _)| *m).collect();
+    let near = nearest(here, &files, |m| project.file(m.file).path.as_path());
+    selected.into_iter().filter(|(m, _)| near.iter().any(|n| std::ptr::eq(*n, *m))).flat_map(|(_, ids)| ids).collect()
 }
 
 fn selected_containers(
