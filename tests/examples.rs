@@ -44,7 +44,8 @@ fn a_monorepo_of_examples_links_each_subproject_to_itself() {
         .map(|d| (d["code"].as_str().unwrap_or_default().to_owned(), d["file"].as_str().unwrap_or_default().to_owned()))
         .collect();
     found.sort();
-    let name = |dir: &Path, file: &str| format!("{}/{file}", dir.file_name().and_then(|n| n.to_str()).unwrap_or_default());
+    let name =
+        |dir: &Path, file: &str| format!("{}/{file}", dir.file_name().and_then(|n| n.to_str()).unwrap_or_default());
     assert_eq!(
         found,
         [
