@@ -38,16 +38,7 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         config_file.path.as_ref().map(|p| crate::source::display_path(&crate::source::relative_to_cwd(p)));
     report.fail_on = options.fail_on.or(config.lint.fail_on).unwrap_or(Severity::Warning);
 
-    let selection = Selection {
-        select: if options.select.is_empty() { config.lint.select.clone() } else { options.select.clone() },
-        extend_select: config.lint.extend_select.iter().chain(&options.extend_select).cloned().collect(),
-        ignore: config.lint.ignore.iter().chain(&options.ignore).cloned().collect(),
-    };
-    for selector in selection.select.iter().chain(&selection.extend_select).chain(&selection.ignore) {
-        if !crate::rules::is_valid_selector(selector) {
-            report.errors.push(RunError { file: None, message: format!("unknown rule code or prefix `{selector}`") });
-        }
-    }
+    let selection = selection(options, config, &mut report);
 
     let nginx_version = match resolve_nginx_version(options, config, config_path.as_deref()) {
         Ok(v) => v,
@@ -120,11 +111,28 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         dockerfiles: formats.dockerfiles,
         compose: formats.compose,
         backends: formats.backends,
+        fix_policy: config.fix_policy(),
         graph: std::sync::OnceLock::new(),
     };
     report.notes.sort();
     report.errors.sort();
     (Some((project, selection)), report)
+}
+
+/// The rules to run: the command line over `[lint]`; unknown selectors are
+/// run errors.
+fn selection(options: &CheckOptions, config: &settings::ConfigFile, report: &mut Report) -> Selection {
+    let selection = Selection {
+        select: if options.select.is_empty() { config.lint.select.clone() } else { options.select.clone() },
+        extend_select: config.lint.extend_select.iter().chain(&options.extend_select).cloned().collect(),
+        ignore: config.lint.ignore.iter().chain(&options.ignore).cloned().collect(),
+    };
+    for selector in selection.select.iter().chain(&selection.extend_select).chain(&selection.ignore) {
+        if !crate::rules::is_valid_selector(selector) {
+            report.errors.push(RunError { file: None, message: format!("unknown rule code or prefix `{selector}`") });
+        }
+    }
+    selection
 }
 
 /// `[nginx] modules` from hoplint.toml; unknown names are run errors.

@@ -90,6 +90,8 @@ pub struct Project {
     pub dockerfiles: Vec<Dockerfile>,
     pub compose: Vec<Compose>,
     pub backends: BackendFiles,
+    /// `[keepalive] margin` and `[fix] prefer` from hoplint.toml.
+    pub fix_policy: crate::settings::FixPolicy,
     /// The hops and their links, built on first use by the cross-hop rules.
     pub graph: std::sync::OnceLock<crate::model::hops::HopGraph>,
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::Severity;
+use crate::model::setting::Millis;
 use crate::source::classify::Kind;
 
 /// The file's name.
@@ -37,6 +38,10 @@ pub struct ConfigFile {
     pub nginx: NginxSection,
     #[serde(default)]
     pub lint: LintSection,
+    #[serde(default)]
+    pub keepalive: KeepaliveSection,
+    #[serde(default)]
+    pub fix: FixSection,
     /// Glob → kind, for files whose names do not tell.
     #[allow(clippy::zero_sized_map_values)] // `Kind` gains a variant per format
     #[serde(default)]
@@ -62,6 +67,60 @@ pub struct LintSection {
     #[serde(default)]
     pub ignore: Vec<String>,
     pub fail_on: Option<Severity>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeepaliveSection {
+    /// How much sooner the sender must give up than the receiver
+    /// (RULES.md "KA001 fix"); an nginx time such as `2s` or `500ms`.
+    pub margin: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixSection {
+    #[serde(default)]
+    pub prefer: FixSide,
+}
+
+/// Which side of a link a keepalive fix changes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixSide {
+    /// The proxy, unless its value would be too small to be useful.
+    #[default]
+    Auto,
+    Proxy,
+    Backend,
+}
+
+/// `[keepalive] margin` when unset.
+pub const DEFAULT_MARGIN: Millis = Millis(2_000);
+
+/// The keepalive fix policy hoplint.toml sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixPolicy {
+    pub margin: Millis,
+    pub prefer: FixSide,
+}
+
+impl Default for FixPolicy {
+    fn default() -> Self {
+        FixPolicy { margin: DEFAULT_MARGIN, prefer: FixSide::Auto }
+    }
+}
+
+impl ConfigFile {
+    /// The fix policy; `parse` has checked the margin.
+    pub fn fix_policy(&self) -> FixPolicy {
+        let margin = self.keepalive.margin.as_deref().and_then(parse_margin).unwrap_or(DEFAULT_MARGIN);
+        FixPolicy { margin, prefer: self.fix.prefer }
+    }
+}
+
+fn parse_margin(text: &str) -> Option<Millis> {
+    crate::knowledge::nginx_values::parse_time(text.trim(), false).map(Millis)
 }
 
 /// A `hoplint.toml` that could not be used.
@@ -122,6 +181,14 @@ pub fn parse(text: &str) -> Result<ConfigFile, (String, String)> {
                 format!("unknown key `{key}` in [versions]{hint}; known: {}", VERSION_KEYS.join(", ")),
             ));
         }
+    }
+    if let Some(margin) = &config.keepalive.margin
+        && parse_margin(margin).is_none()
+    {
+        return Err((
+            String::new(),
+            format!("invalid `margin = \"{margin}\"` in [keepalive]: expected a time such as 2s or 500ms"),
+        ));
     }
     for selector in config.lint.select.iter().chain(&config.lint.ignore).chain(&config.lint.extend_select) {
         if !crate::rules::is_valid_selector(selector) {

@@ -128,3 +128,49 @@ fn fixed_nginx_passes_nginx_t() {
         assert!(accepted, "{code}/{name}: nginx -t rejects the fixed file: {stderr}");
     }
 }
+
+/// `[keepalive] margin` and `[fix] prefer` in hoplint.toml steer the KA001 fix
+/// on the nginx-tomcat example (Tomcat closes after 20 s).
+#[test]
+fn keepalive_fix_follows_margin_and_preferred_side() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/nginx-tomcat");
+    let ka001_fix = |settings: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let copy = common::copy_into(&example, dir.path());
+        std::fs::write(copy.join("hoplint.toml"), format!("[versions]\nnginx = \"1.24\"\n{settings}")).unwrap();
+        let (_, stdout, stderr) = common::hoplint(&copy, &["check", ".", "--format", "json"]);
+        let report = common::json(&stdout);
+        let diagnostics = report["diagnostics"].as_array().unwrap_or_else(|| panic!("no report: {stderr}"));
+        let ka001 = diagnostics.iter().find(|d| d["code"] == "KA001").expect("KA001 fires");
+        ka001["fix"]["message"].as_str().map(str::to_owned)
+    };
+    assert_eq!(ka001_fix("").as_deref(), Some("Set `keepalive_timeout 18s` in the upstream"));
+    let margin = "[keepalive]\nmargin = \"5s\"\n";
+    assert_eq!(ka001_fix(margin).as_deref(), Some("Set `keepalive_timeout 15s` in the upstream"));
+    // 20 s − 500 ms, rounded down to whole seconds so nginx still gives up first
+    let margin = "[keepalive]\nmargin = \"500ms\"\n";
+    assert_eq!(ka001_fix(margin).as_deref(), Some("Set `keepalive_timeout 19s` in the upstream"));
+    // 20 s − 12 s is below 10 s: auto raises the backend (no server.xml edit
+    // yet), proxy insists on the proxy
+    let margin = "[keepalive]\nmargin = \"12s\"\n";
+    assert_eq!(ka001_fix(margin), None);
+    let forced = format!("{margin}[fix]\nprefer = \"proxy\"\n");
+    assert_eq!(ka001_fix(&forced).as_deref(), Some("Set `keepalive_timeout 8s` in the upstream"));
+    assert_eq!(ka001_fix("[fix]\nprefer = \"backend\"\n"), None);
+}
+
+/// An unusable margin or side is a configuration error (exit 2) with the key.
+#[test]
+fn invalid_fix_policy_is_a_config_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("nginx.conf"), "events {}\n").unwrap();
+    for (settings, expected) in [
+        ("[keepalive]\nmargin = \"2 seconds\"\n", "invalid `margin = \"2 seconds\"` in [keepalive]"),
+        ("[fix]\nprefer = \"nginx\"\n", "unknown variant `nginx`"),
+    ] {
+        std::fs::write(dir.path().join("hoplint.toml"), settings).unwrap();
+        let (code, _, stderr) = common::hoplint(dir.path(), &["check", "."]);
+        assert_eq!(code, 2, "{settings}: {stderr}");
+        assert!(stderr.contains(expected), "{settings}: {stderr}");
+    }
+}

@@ -6,6 +6,7 @@ use crate::model::hop::{Hop, HopKind};
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::project::Project;
 use crate::rules::{Check, Rule, rule_doc};
+use crate::settings::FixSide;
 
 use super::{each_link, insert_into_upstream, pool_on, primary};
 
@@ -18,8 +19,6 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-/// `[keepalive] margin` default (RULES.md "KA001 fix").
-const MARGIN: Millis = Millis(2_000);
 /// Below this, a proxy-side pool is nearly useless: raise the backend instead.
 const MIN_PROXY_TIMEOUT: Millis = Millis(10_000);
 
@@ -67,20 +66,31 @@ fn finding(project: &Project, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> 
     Some(diagnostic)
 }
 
-/// RULES.md "KA001 fix": proxy target = backend − margin; ≥ 10 s → set it on
-/// the proxy (safe); otherwise raise the backend to proxy + 5 s (unsafe).
+/// RULES.md "KA001 fix": proxy target = backend − margin (`[keepalive]
+/// margin`); ≥ 10 s → set it on the proxy (safe); otherwise raise the backend
+/// to proxy + 5 s (unsafe). `[fix] prefer` forces one side.
 /// Only the edits hoplint can make exactly are offered: an nginx upstream's
 /// `keepalive_timeout`, and a `keepalive = N` assignment in gunicorn.conf.py.
 fn fix(project: &Project, proxy: &Hop, backend: &Hop, proxy_idle: Millis, backend_idle: Millis) -> Option<Fix> {
-    let target = Millis(backend_idle.0.saturating_sub(MARGIN.0));
-    if target >= MIN_PROXY_TIMEOUT && proxy.kind == HopKind::NginxUpstream {
-        let seconds = target.0 / 1000;
+    let policy = project.fix_policy;
+    let target = Millis(backend_idle.0.saturating_sub(policy.margin.0));
+    // Whole seconds, rounded down so the proxy still gives up first.
+    let seconds = target.0 / 1000;
+    let proxy_side = match policy.prefer {
+        FixSide::Auto => target >= MIN_PROXY_TIMEOUT,
+        FixSide::Proxy => seconds > 0,
+        FixSide::Backend => false,
+    };
+    if proxy_side && proxy.kind == HopKind::NginxUpstream {
         let title = format!("Set `keepalive_timeout {seconds}s` in the upstream");
         let edit = match &proxy.settings.idle_timeout.as_ref()?.origin {
             Origin::Explicit { file, span } => Edit::replace(*file, *span, format!("{seconds}s")),
             _ => insert_into_upstream(project, proxy, &format!("keepalive_timeout {seconds}s;"))?,
         };
         return Some(Fix::new(title, Applicability::Safe, vec![edit]));
+    }
+    if policy.prefer == FixSide::Proxy {
+        return None;
     }
     let raised = proxy_idle.0 / 1000 + 5;
     let Origin::Explicit { file, span } = &backend.settings.idle_timeout.as_ref()?.origin else { return None };
