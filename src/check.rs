@@ -84,6 +84,17 @@ pub fn check(options: &CheckOptions) -> Report {
         d.map_locations(&|file, span| project.on_disk(file, span));
     }
     let mut diagnostics = crate::suppress::apply(diagnostics, &project.files, &selection);
+    if !selection.per_file_ignores.is_empty() {
+        let absolute = |p: &std::path::Path| {
+            std::path::absolute(p).map_or_else(|_| p.to_path_buf(), |p| crate::syntax::nginx::include::normalize(&p))
+        };
+        let root = absolute(&project.root);
+        diagnostics.retain(|d| {
+            let path = absolute(&project.files[d.file.0 as usize].path);
+            let relative = crate::source::display_path(path.strip_prefix(&root).unwrap_or(&path));
+            !selection.is_ignored_in(d.rule, &relative)
+        });
+    }
     sort_diagnostics(&mut diagnostics, &project.files);
     report.diagnostics = diagnostics;
     report.root = project.root;

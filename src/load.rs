@@ -126,6 +126,12 @@ fn selection(options: &CheckOptions, config: &settings::ConfigFile, report: &mut
         select: if options.select.is_empty() { config.lint.select.clone() } else { options.select.clone() },
         extend_select: config.lint.extend_select.iter().chain(&options.extend_select).cloned().collect(),
         ignore: config.lint.ignore.iter().chain(&options.ignore).cloned().collect(),
+        per_file_ignores: config
+            .lint
+            .per_file_ignores
+            .iter()
+            .filter_map(|(glob, selectors)| Some((globset::Glob::new(glob).ok()?.compile_matcher(), selectors.clone())))
+            .collect(),
     };
     for selector in selection.select.iter().chain(&selection.extend_select).chain(&selection.ignore) {
         if !crate::rules::is_valid_selector(selector) {

@@ -67,6 +67,9 @@ pub struct LintSection {
     #[serde(default)]
     pub ignore: Vec<String>,
     pub fail_on: Option<Severity>,
+    /// Glob → selectors turned off in the files it matches.
+    #[serde(default)]
+    pub per_file_ignores: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -190,7 +193,15 @@ pub fn parse(text: &str) -> Result<ConfigFile, (String, String)> {
             format!("invalid `margin = \"{margin}\"` in [keepalive]: expected a time such as 2s or 500ms"),
         ));
     }
-    for selector in config.lint.select.iter().chain(&config.lint.ignore).chain(&config.lint.extend_select) {
+    for glob in config.lint.per_file_ignores.keys() {
+        if let Err(e) = globset::Glob::new(glob) {
+            return Err((String::new(), format!("invalid glob `{glob}` in [lint.per-file-ignores]: {}", e.kind())));
+        }
+    }
+    let per_file = config.lint.per_file_ignores.values().flatten();
+    for selector in
+        config.lint.select.iter().chain(&config.lint.ignore).chain(&config.lint.extend_select).chain(per_file)
+    {
         if !crate::rules::is_valid_selector(selector) {
             return Err((String::new(), format!("unknown rule code or prefix `{selector}` in [lint]")));
         }

@@ -298,3 +298,42 @@ fn hostile_yaml_inputs_are_findings_or_notes() {
         }
     }
 }
+
+/// `[lint.per-file-ignores]`: a path glob (relative to the project root) or a
+/// file-name glob turns selectors off in the files it matches, and only there.
+#[test]
+fn per_file_ignores_turn_rules_off_where_they_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = "events {}\nhttp {\n    proxy_read_timout 5s;\n    client_max_body_size 10mb;\n}\n";
+    for file in ["legacy/nginx.conf", "current/nginx.conf", "current/old.conf"] {
+        let path = dir.path().join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, broken).unwrap();
+    }
+    let check = || {
+        let (_, stdout, stderr) = common::hoplint(dir.path(), &["check", ".", "--format", "concise"]);
+        let mut found: Vec<String> = stdout
+            .lines()
+            .filter_map(|l| {
+                let mut parts = l.split_whitespace();
+                let place = parts.next()?.split(':').next()?;
+                Some(format!("{place} {}", parts.next()?))
+            })
+            .collect();
+        found.sort();
+        (found, stderr)
+    };
+    let (all, _) = check();
+    assert_eq!(all.len(), 6, "{all:?}");
+    std::fs::write(
+        dir.path().join("hoplint.toml"),
+        "[lint.per-file-ignores]\n\"legacy/**\" = [\"NG\"]\n\"old.conf\" = [\"NG006\"]\n",
+    )
+    .unwrap();
+    let (left, stderr) = check();
+    assert_eq!(left, ["current/nginx.conf NG002", "current/nginx.conf NG006", "current/old.conf NG002"], "{stderr}");
+    std::fs::write(dir.path().join("hoplint.toml"), "[lint.per-file-ignores]\n\"legacy/**\" = [\"XX9\"]\n").unwrap();
+    let (code, _, stderr) = common::hoplint(dir.path(), &["check", "."]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown rule code or prefix `XX9`"), "{stderr}");
+}

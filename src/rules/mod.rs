@@ -79,6 +79,9 @@ pub struct Selection {
     pub select: Vec<String>,
     pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
+    /// `[lint.per-file-ignores]`: files (paths relative to the project root,
+    /// or file names for a glob without `/`) and the selectors off in them.
+    pub per_file_ignores: Vec<(globset::GlobMatcher, Vec<String>)>,
 }
 
 fn specificity(selector: &str, code: &str) -> Option<usize> {
@@ -99,6 +102,16 @@ impl Selection {
             (Some(_), None) => true,
             (Some(s), Some(i)) => s > i,
         }
+    }
+
+    /// Whether `[lint.per-file-ignores]` turns `rule` off in the file at
+    /// `relative` (to the project root, `/`-separated).
+    pub fn is_ignored_in(&self, rule: &Rule, relative: &str) -> bool {
+        let name = relative.rsplit('/').next().unwrap_or(relative);
+        self.per_file_ignores.iter().any(|(glob, selectors)| {
+            let target = if glob.glob().glob().contains('/') { relative } else { name };
+            glob.is_match(target) && selectors.iter().any(|s| specificity(s, rule.code).is_some())
+        })
     }
 }
 
@@ -128,6 +141,7 @@ mod tests {
         let sel = |select: &[&str], ignore: &[&str]| Selection {
             select: select.iter().map(ToString::to_string).collect(),
             extend_select: Vec::new(),
+            per_file_ignores: Vec::new(),
             ignore: ignore.iter().map(ToString::to_string).collect(),
         };
         assert!(sel(&[], &[]).is_selected(rule));
