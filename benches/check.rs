@@ -36,14 +36,22 @@ fn check_big(c: &mut Criterion, path: &Path, len: usize) {
     println!("check/big_17mb: {} bytes, {} diagnostics", len, report.diagnostics.len());
     drop(report);
 
+    let throughput = Throughput::Bytes(u64::try_from(len).expect("fits"));
+    bench_check(c, "big_17mb", &opts, Duration::from_secs(15), Some(throughput));
+}
+
+/// Times `check` on `opts`: 10 flat samples after a 2 s warm-up.
+fn bench_check(c: &mut Criterion, name: &str, opts: &CheckOptions, measure: Duration, throughput: Option<Throughput>) {
     let mut group = c.benchmark_group("check");
     group
         .sample_size(10)
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(2))
-        .measurement_time(Duration::from_secs(15))
-        .throughput(Throughput::Bytes(u64::try_from(len).expect("fits")));
-    group.bench_function("big_17mb", |b| b.iter(|| check(black_box(&opts))));
+        .measurement_time(measure);
+    if let Some(throughput) = throughput {
+        group.throughput(throughput);
+    }
+    group.bench_function(name, |b| b.iter(|| check(black_box(opts))));
     group.finish();
 }
 
@@ -64,14 +72,7 @@ fn check_corpus(c: &mut Criterion) {
     );
     drop(report);
 
-    let mut group = c.benchmark_group("check");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_secs(2))
-        .measurement_time(Duration::from_secs(10));
-    group.bench_function("corpus", |b| b.iter(|| check(black_box(&opts))));
-    group.finish();
+    bench_check(c, "corpus", &opts, Duration::from_secs(10), None);
 }
 
 fn main() {

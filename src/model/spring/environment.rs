@@ -239,30 +239,22 @@ impl Environment {
 /// The length of the placeholder at the start of `text` (`${…}`, nested
 /// ones included), or `None` when it is not closed.
 fn placeholder_len(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i..].starts_with(b"${") {
-            depth += 1;
-            i += 2;
-            continue;
-        }
-        if bytes[i] == b'}' {
-            depth -= 1;
-            if depth == 0 {
-                return Some(i + 1);
-            }
-        }
-        i += 1;
-    }
-    None
+    let inner = text.strip_prefix("${")?;
+    find_outside_placeholders(inner, b'}').map(|end| end + 3)
 }
 
 /// `name:default` split at the first `:` outside nested placeholders.
 fn split_default(inner: &str) -> (&str, Option<&str>) {
+    match find_outside_placeholders(inner, b':') {
+        Some(i) => (&inner[..i], Some(&inner[i + 1..])),
+        None => (inner, None),
+    }
+}
+
+/// The first `wanted` byte of `text` that is not inside a nested `${…}`.
+fn find_outside_placeholders(text: &str, wanted: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let bytes = inner.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i..].starts_with(b"${") {
@@ -270,14 +262,15 @@ fn split_default(inner: &str) -> (&str, Option<&str>) {
             i += 2;
             continue;
         }
-        match bytes[i] {
-            b'}' => depth = depth.saturating_sub(1),
-            b':' if depth == 0 => return (&inner[..i], Some(&inner[i + 1..])),
-            _ => {}
+        if bytes[i] == wanted && depth == 0 {
+            return Some(i);
+        }
+        if bytes[i] == b'}' {
+            depth = depth.saturating_sub(1);
         }
         i += 1;
     }
-    (inner, None)
+    None
 }
 
 fn document_layer(document: &Document) -> Layer {

@@ -55,6 +55,14 @@ struct StockFile {
     name: &'static str,
     directive: &'static str,
     keys: &'static [&'static str],
+    /// Keys it sets beyond `keys` (a file that extends another).
+    extra_keys: &'static [&'static str],
+}
+
+impl StockFile {
+    fn all_keys(&self) -> impl Iterator<Item = &'static str> {
+        self.extra_keys.iter().chain(self.keys).copied()
+    }
 }
 
 const CGI_KEYS: &[&str] = &[
@@ -81,8 +89,9 @@ const CGI_KEYS: &[&str] = &[
 ];
 
 const STOCK_FILES: &[StockFile] = &[
-    StockFile { name: "fastcgi_params", directive: "fastcgi_param", keys: CGI_KEYS },
-    StockFile { name: "fastcgi.conf", directive: "fastcgi_param", keys: CGI_KEYS_WITH_SCRIPT_FILENAME },
+    StockFile { name: "fastcgi_params", directive: "fastcgi_param", keys: CGI_KEYS, extra_keys: &[] },
+    // fastcgi_params plus SCRIPT_FILENAME
+    StockFile { name: "fastcgi.conf", directive: "fastcgi_param", keys: CGI_KEYS, extra_keys: &["SCRIPT_FILENAME"] },
     StockFile {
         name: "uwsgi_params",
         directive: "uwsgi_param",
@@ -103,6 +112,7 @@ const STOCK_FILES: &[StockFile] = &[
             "SERVER_NAME",
             "HTTP_HOST",
         ],
+        extra_keys: &[],
     },
     StockFile {
         name: "scgi_params",
@@ -124,36 +134,14 @@ const STOCK_FILES: &[StockFile] = &[
             "SERVER_NAME",
             "HTTP_HOST",
         ],
+        extra_keys: &[],
     },
     StockFile {
         name: "proxy_params",
         directive: "proxy_set_header",
         keys: &["Host", "X-Real-IP", "X-Forwarded-For", "X-Forwarded-Proto"],
+        extra_keys: &[],
     },
-];
-
-const CGI_KEYS_WITH_SCRIPT_FILENAME: &[&str] = &[
-    "SCRIPT_FILENAME",
-    "QUERY_STRING",
-    "REQUEST_METHOD",
-    "CONTENT_TYPE",
-    "CONTENT_LENGTH",
-    "SCRIPT_NAME",
-    "REQUEST_URI",
-    "DOCUMENT_URI",
-    "DOCUMENT_ROOT",
-    "SERVER_PROTOCOL",
-    "REQUEST_SCHEME",
-    "HTTPS",
-    "GATEWAY_INTERFACE",
-    "SERVER_SOFTWARE",
-    "REMOTE_ADDR",
-    "REMOTE_PORT",
-    "SERVER_ADDR",
-    "SERVER_PORT",
-    "SERVER_NAME",
-    "HTTP_HOST",
-    "REDIRECT_STATUS",
 ];
 
 /// The stock file an unexpanded `include` names, by its last path component.
@@ -331,7 +319,7 @@ fn keys_of(project: &Project, source: &Source<'_>) -> Vec<String> {
             .next()
             .map(|a| vec![a.value(&project.file(l.file).text).into_owned()])
             .unwrap_or_default(),
-        Source::Stock(_, stock) => stock.keys.iter().map(|k| (*k).to_owned()).collect(),
+        Source::Stock(_, stock) => stock.all_keys().map(str::to_owned).collect(),
     }
 }
 
@@ -596,7 +584,7 @@ mod tests {
     fn stock_files_by_name() {
         assert_eq!(stock_file("fastcgi_params").map(|s| s.directive), Some("fastcgi_param"));
         assert_eq!(stock_file("/etc/nginx/proxy_params").map(|s| s.directive), Some("proxy_set_header"));
-        assert!(stock_file("/etc/nginx/fastcgi.conf").is_some_and(|s| s.keys.contains(&"SCRIPT_FILENAME")));
+        assert!(stock_file("/etc/nginx/fastcgi.conf").is_some_and(|s| s.all_keys().any(|k| k == "SCRIPT_FILENAME")));
         assert!(stock_file("mime.types").is_none());
         assert!(stock_file("snippets/fastcgi-php.conf").is_none());
     }

@@ -265,20 +265,32 @@ impl Evaluator<'_> {
         value
     }
 
+    /// The call's positional arguments, each evaluated; their environment
+    /// defaults go to `out`. The first that cannot be known stops it.
+    fn positional_args(
+        &self,
+        call: &ast::ExprCall,
+        depth: usize,
+        out: &mut Evaluated,
+    ) -> Result<Vec<Value>, super::Reason> {
+        let mut args = Vec::new();
+        for arg in &call.arguments.args {
+            let value = self.eval_at(arg, depth);
+            out.depend_on(&value.env_defaults);
+            args.push(value.value?);
+        }
+        Ok(args)
+    }
+
     fn builtin(&self, call: &ast::ExprCall, name: &str, depth: usize) -> Evaluated {
         if !call.arguments.keywords.is_empty() {
             return self.opaque(call.range(), "passes keyword arguments, which is not evaluated");
         }
         let mut out = Evaluated::known(Value::None);
-        let mut args = Vec::new();
-        for arg in &call.arguments.args {
-            let value = self.eval_at(arg, depth);
-            out.depend_on(&value.env_defaults);
-            match value.value {
-                Ok(v) => args.push(v),
-                Err(e) => return out.with_value(Err(e)),
-            }
-        }
+        let args = match self.positional_args(call, depth, &mut out) {
+            Ok(args) => args,
+            Err(e) => return out.with_value(Err(e)),
+        };
         let result = match (name, args.as_slice()) {
             ("int", [v]) => v.to_int().map(Value::Int),
             ("int", [Value::Str(s), base]) => {
@@ -314,15 +326,10 @@ impl Evaluator<'_> {
 
     fn str_method(&self, call: &ast::ExprCall, s: &str, method: &str, receiver: Evaluated, depth: usize) -> Evaluated {
         let mut out = receiver;
-        let mut args = Vec::new();
-        for arg in &call.arguments.args {
-            let value = self.eval_at(arg, depth);
-            out.depend_on(&value.env_defaults);
-            match value.value {
-                Ok(v) => args.push(v),
-                Err(e) => return out.with_value(Err(e)),
-            }
-        }
+        let args = match self.positional_args(call, depth, &mut out) {
+            Ok(args) => args,
+            Err(e) => return out.with_value(Err(e)),
+        };
         let mut kwargs = Vec::new();
         for keyword in &call.arguments.keywords {
             let value = self.eval_at(&keyword.value, depth);
