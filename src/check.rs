@@ -85,15 +85,18 @@ pub fn check(options: &CheckOptions) -> Report {
     }
     let mut diagnostics = crate::suppress::apply(diagnostics, &project.files, &selection);
     if !selection.per_file_ignores.is_empty() {
-        let absolute = |p: &std::path::Path| {
-            std::path::absolute(p).map_or_else(|_| p.to_path_buf(), |p| crate::syntax::nginx::include::normalize(&p))
-        };
+        let absolute = crate::source::absolute;
         let root = absolute(&project.root);
-        diagnostics.retain(|d| {
-            let path = absolute(&project.files[d.file.0 as usize].path);
-            let relative = crate::source::display_path(path.strip_prefix(&root).unwrap_or(&path));
-            !selection.is_ignored_in(d.rule, &relative)
-        });
+        // Each file's path relative to the root, once per file, not per finding.
+        let relative: Vec<String> = project
+            .files
+            .iter()
+            .map(|f| {
+                let path = absolute(&f.path);
+                crate::source::display_path(path.strip_prefix(&root).unwrap_or(&path))
+            })
+            .collect();
+        diagnostics.retain(|d| !selection.is_ignored_in(d.rule, &relative[d.file.0 as usize]));
     }
     sort_diagnostics(&mut diagnostics, &project.files);
     report.diagnostics = diagnostics;

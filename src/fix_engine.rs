@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit};
 use crate::project::Note;
 use crate::source::FileId;
-use crate::syntax::nginx::include::normalize;
+use crate::source::absolute;
 
 /// Rounds of fix → re-lint before giving up on convergence.
 const MAX_ROUNDS: usize = 10;
@@ -33,10 +33,6 @@ pub struct FixOutcome {
     pub changes: Vec<FileChange>,
     pub applied: usize,
     pub notes: Vec<Note>,
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).map_or_else(|_| path.to_path_buf(), |p| normalize(&p))
 }
 
 /// Codes that mean "this file does not parse".

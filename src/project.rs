@@ -157,11 +157,8 @@ impl Project {
 
     /// The Dockerfile read from `path`, if any.
     pub fn dockerfile_at(&self, path: &Path) -> Option<&Dockerfile> {
-        let wanted = crate::syntax::nginx::include::normalize(&std::path::absolute(path).ok()?);
-        self.dockerfiles.iter().find(|d| {
-            std::path::absolute(&self.file(d.file).path)
-                .is_ok_and(|p| crate::syntax::nginx::include::normalize(&p) == wanted)
-        })
+        let wanted = crate::source::absolute(path);
+        self.dockerfiles.iter().find(|d| crate::source::absolute(&self.file(d.file).path) == wanted)
     }
 
     /// A file's name for hop ids and messages: the path, or for an embedded

@@ -171,12 +171,13 @@ fn pinned_version(project: &Project, dir: &Path, package: &str) -> Option<Versio
 /// path is usually the one inside the image), or `gunicorn.conf.py` beside
 /// the launching file.
 fn gunicorn_conf<'p>(project: &'p Project, location: &ConfigLocation, dir: &Path) -> Option<&'p GunicornConf> {
-    let by_path =
-        |path: &Path| {
-            project.backends.gunicorn_confs.iter().find(|c| {
-                std::path::absolute(&project.file(c.file).path).is_ok_and(|p| normalize(&p) == normalize(path))
-            })
-        };
+    let by_path = |path: &Path| {
+        project
+            .backends
+            .gunicorn_confs
+            .iter()
+            .find(|c| crate::source::absolute(&project.file(c.file).path) == normalize(path))
+    };
     match location {
         ConfigLocation::File { path, .. } => by_path(&dir.join(path)).or_else(|| {
             let name = Path::new(path).file_name()?;

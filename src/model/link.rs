@@ -12,8 +12,8 @@ use crate::model::hop::{Hop, HopKind};
 use crate::model::k8s::{Manifests, PortRef};
 use crate::project::Project;
 use crate::source::FileId;
+use crate::source::absolute;
 use crate::span::Span;
-use crate::syntax::nginx::include::normalize;
 
 /// How a link was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -85,10 +85,6 @@ pub fn link(project: &Project, hops: &[Hop]) -> (Vec<Link>, Vec<StaleLink>) {
 /// Backend servers (and containers, which may run one hoplint does not know).
 pub fn is_backend(kind: HopKind) -> bool {
     !kind.is_proxy() && kind != HopKind::Container
-}
-
-fn absolute(path: &Path) -> std::path::PathBuf {
-    std::path::absolute(path).map_or_else(|_| path.to_path_buf(), |p| normalize(&p))
 }
 
 /// `# hoplint: backend=PATH` inside an `upstream{}`: PATH is a file (relative

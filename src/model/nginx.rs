@@ -172,7 +172,7 @@ impl<'a> Loader<'a> {
 
 /// Paths are compared absolute and lexically normalized.
 fn key(path: &Path) -> PathBuf {
-    include::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+    crate::source::absolute(path)
 }
 
 /// Builds the model from the nginx files among `loader.files` (`nginx_files`),

@@ -69,6 +69,12 @@ pub struct PathError {
     pub reason: String,
 }
 
+/// `path` made absolute and lexically normalized, so two spellings of one
+/// file compare equal (as given when the working directory is unknown).
+pub fn absolute(path: &std::path::Path) -> PathBuf {
+    crate::syntax::nginx::include::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
 /// `path` relative to the working directory when it lies below it, else as
 /// given (absolute paths stay absolute).
 pub fn relative_to_cwd(path: &std::path::Path) -> PathBuf {
