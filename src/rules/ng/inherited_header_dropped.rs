@@ -328,6 +328,8 @@ struct Candidate<'p> {
     file: FileId,
     /// Its enclosing directives, the block's own directive last.
     enclosing: Vec<&'p Directive>,
+    /// The block's own directive.
+    block: &'p Directive,
     ctx: Ctx,
 }
 
@@ -358,7 +360,7 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         if level {
             let mut enclosing = site.parents.to_vec();
             enclosing.push(d);
-            candidates.push(Candidate { file: site.file, enclosing, ctx });
+            candidates.push(Candidate { file: site.file, enclosing, block: d, ctx });
         }
     });
     for candidate in candidates {
@@ -373,7 +375,7 @@ fn check_block(
     honour_switches: bool,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(block) = candidate.enclosing.last().and_then(|d| d.block()) else { return };
+    let Some(block) = candidate.block.block() else { return };
     let own = read_level(project, candidate.file, &block.nodes, honour_switches);
     let wanted: Vec<&ArrayDirective> = ARRAYS
         .iter()
@@ -411,7 +413,7 @@ fn report(
 ) -> Diagnostic {
     let name = array.name;
     let block_line = |file: FileId| {
-        let d = candidate.enclosing.last().expect("a candidate has its block");
+        let d = candidate.block;
         let source = project.file(candidate.file);
         let kind = d.name(&source.text);
         let line = source.lines.line(d.name_part().span.start);
