@@ -107,6 +107,7 @@ fn line_endings_and_undecodable_files_are_respected() {
 #[test]
 fn fixed_nginx_passes_nginx_t() {
     let Some(nginx) = common::nginx_binary() else { return common::skip_or_fail("nginx") };
+    let mut checked = 0;
     for (code, path) in fixable_fixtures() {
         let dir = tempfile::tempdir().unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -117,16 +118,31 @@ fn fixed_nginx_passes_nginx_t() {
         if path.is_dir() && !main.is_file() || path.is_file() && path.extension().is_none_or(|e| e != "conf") {
             continue;
         }
-        common::hoplint(dir.path(), &["check", &name, "--fix", "--nginx-version", "1.22.1", "-q"]);
         let fixed = if path.is_dir() { main } else { copy };
         let body = if path.is_dir() {
             format!("include {};\n", fixed.display())
         } else {
             format!("events {{}}\nhttp {{\n    access_log off;\n    include {};\n}}\n", fixed.display())
         };
+        // A fixture written for a newer nginx than the installed one (say
+        // `keepalive 0`, valid from 1.29.7) cannot be judged by it.
+        let (accepted_before, stderr) = common::nginx_t(&nginx, dir.path(), &body);
+        if !accepted_before && !stderr.contains("syntax is ok") && fixture_targets_newer_nginx(&path) {
+            println!("{code}/{name}: written for a newer nginx than the installed one, not checked: {stderr}");
+            continue;
+        }
+        common::hoplint(dir.path(), &["check", &name, "--fix", "--nginx-version", "1.22.1", "-q"]);
         let (accepted, stderr) = common::nginx_t(&nginx, dir.path(), &body);
         assert!(accepted, "{code}/{name}: nginx -t rejects the fixed file: {stderr}");
+        checked += 1;
     }
+    assert!(checked >= 10, "only {checked} fixed configurations went through nginx -t");
+}
+
+/// Whether a fixture's hoplint.toml declares an nginx from 1.29 on.
+fn fixture_targets_newer_nginx(path: &Path) -> bool {
+    let toml = std::fs::read_to_string(path.join("hoplint.toml")).unwrap_or_default();
+    ["\"1.29", "\"1.3"].iter().any(|v| toml.contains(&format!("nginx = {v}")))
 }
 
 /// `[keepalive] margin` and `[fix] prefer` in hoplint.toml steer the KA001 fix

@@ -1,20 +1,57 @@
 //! Whether an nginx upstream's keepalive pool is used at all (RULES.md "Pool
 //! effectively on"): the upstream has a pool, and at least one location that
 //! `proxy_pass`es to it speaks HTTP/1.1 and sends no `Connection: close`.
+//! Each location keeps the evidence (the explicit directive, the `map`
+//! entry) that KA003, KA004 and KA009 report and fix.
 
 use crate::knowledge::{Version, defaults};
 use crate::model::nginx::Ctx;
+use crate::model::nginx_hops::Located;
 use crate::project::Project;
 use crate::source::FileId;
-use crate::syntax::nginx::Directive;
+use crate::span::Span;
+use crate::syntax::nginx::{Directive, Part};
 
-/// The upstream name a `proxy_pass` URL targets: `http://app/x` → `app`.
-pub fn proxy_pass_target(url: &str) -> Option<&str> {
+/// Where a `proxy_pass` URL goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target<'u> {
+    /// A name an `upstream{}` block may define: `http://app/x` → `app`.
+    Named(&'u str),
+    /// A host written with a port, or an IP address, or a unix socket: nginx
+    /// builds an implicit upstream for it, which never pools.
+    Literal(&'u str),
+    /// The host is (or contains) a variable: decided at run time.
+    Variable,
+}
+
+/// The host part of a `proxy_pass` URL, classified.
+pub fn proxy_pass_target(url: &str) -> Option<Target<'_>> {
     let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
+    if rest.starts_with("unix:") {
+        return Some(Target::Literal(rest));
+    }
     let host = rest.split(['/', '?']).next()?;
-    let name =
-        host.rsplit_once(':').map_or(host, |(h, port)| if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host });
-    (!name.is_empty() && !name.contains('$')).then_some(name)
+    if host.contains('$') {
+        return Some(Target::Variable);
+    }
+    if host.is_empty() {
+        return None;
+    }
+    let port = host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()));
+    let name = port.map_or(host, |(name, _)| name);
+    let is_ip = name.parse::<std::net::Ipv4Addr>().is_ok() || name.starts_with('[');
+    Some(if port.is_some() || is_ip { Target::Literal(host) } else { Target::Named(name) })
+}
+
+/// The upstream name a `proxy_pass` URL can target: `http://app/x` and
+/// `http://app:8000` → `app` (nginx matches an `upstream{}` by host; with a
+/// port it refuses the configuration, NG's business).
+pub fn upstream_name(url: &str) -> Option<&str> {
+    match proxy_pass_target(url)? {
+        Target::Named(name) => Some(name),
+        Target::Literal(host) => host.rsplit_once(':').map(|(name, _)| name).filter(|n| !n.starts_with("unix")),
+        Target::Variable => None,
+    }
 }
 
 /// What a location sends upstream, as far as pooling goes.
@@ -29,57 +66,229 @@ pub enum Pooling {
     Unknown,
 }
 
-/// How each location proxying to `upstream` (written in `file`) uses the
-/// pool, with the `location` directive's file.
-pub fn locations_for<'p>(project: &'p Project, upstream: &str) -> Vec<(FileId, &'p Directive, Pooling)> {
-    let version = project.nginx_version.version;
-    let mut out = Vec::new();
+/// The effective `proxy_http_version` of a location.
+#[derive(Clone, Copy, Debug)]
+pub enum HttpVersion<'p> {
+    Http11,
+    /// `explicit` is the `proxy_http_version 1.0` in effect, `None` when it
+    /// is the version's default.
+    Http10 {
+        explicit: Option<Located<'p>>,
+    },
+    Unknown,
+}
+
+/// The `Connection` request header a location sends on ordinary requests.
+#[derive(Clone, Copy, Debug)]
+pub enum Connection<'p> {
+    /// Empty or `keep-alive`: the connection may be reused.
+    Reusable,
+    /// `close`; `explicit` is the `proxy_set_header Connection close` in
+    /// effect, `None` when it is the version's default.
+    Close {
+        explicit: Option<Located<'p>>,
+    },
+    /// `proxy_set_header Connection $var` where `$var` comes from a `map` on
+    /// `$http_upgrade` that yields `close` for requests without `Upgrade`.
+    MapClose {
+        header: Located<'p>,
+        entry: MapEntry,
+    },
+    Unknown,
+}
+
+/// The `map` entry whose value plain requests get.
+#[derive(Clone, Copy, Debug)]
+pub struct MapEntry {
+    pub file: FileId,
+    /// The whole entry (`'' close;`).
+    pub span: Span,
+    /// The value (`close`).
+    pub value: Part,
+    /// The key (`''` or `default`).
+    pub key: Part,
+}
+
+/// One `proxy_pass` to a named upstream, with what its location sends.
+#[derive(Clone, Debug)]
+pub struct UpstreamUse<'p> {
+    /// The file holding the `proxy_pass` and its enclosing block.
+    pub file: FileId,
+    /// The `location` (or `if`, `limit_except`) the `proxy_pass` is in.
+    pub block: &'p Directive,
+    /// The directives enclosing the `proxy_pass` in `file`, `block` last.
+    pub enclosing: Vec<&'p Directive>,
+    pub http: HttpVersion<'p>,
+    pub connection: Connection<'p>,
+}
+
+impl UpstreamUse<'_> {
+    pub fn pooling(&self) -> Pooling {
+        match (self.http, self.connection) {
+            (HttpVersion::Http10 { .. }, _) => Pooling::Http10,
+            (_, Connection::Close { .. } | Connection::MapClose { .. }) => Pooling::ConnectionClose,
+            (HttpVersion::Unknown, _) | (_, Connection::Unknown) => Pooling::Unknown,
+            (HttpVersion::Http11, Connection::Reusable) => Pooling::Used,
+        }
+    }
+}
+
+/// A `proxy_pass` met by [`proxy_passes`].
+pub struct ProxyPass<'p, 'w> {
+    pub file: FileId,
+    /// The directives enclosing it in `file`, outermost first.
+    pub enclosing: &'w [&'p Directive],
+    pub directive: &'p Directive,
+    pub url: &'w str,
+}
+
+/// Every `proxy_pass` of the project with its enclosing blocks and URL.
+pub fn proxy_passes<'p>(project: &'p Project, f: &mut dyn FnMut(ProxyPass<'p, '_>)) {
     project.walk_nginx(&mut |site| {
         let d = site.directive;
         let text = &site.source.text;
         if site.ctx == Ctx::Unknown || d.name(text) != "proxy_pass" {
             return;
         }
-        let Some(url) = d.args().next().map(|a| a.value(text).into_owned()) else { return };
-        if proxy_pass_target(&url) != Some(upstream) {
+        if let Some(url) = d.args().next().map(|a| a.value(text)) {
+            f(ProxyPass { file: site.file, enclosing: site.parents, directive: d, url: &url });
+        }
+    });
+}
+
+/// How each location proxying to `upstream` uses the pool.
+pub fn locations_for<'p>(project: &'p Project, upstream: &str) -> Vec<UpstreamUse<'p>> {
+    let version = project.nginx_version.version;
+    let mut out = Vec::new();
+    proxy_passes(project, &mut |pass| {
+        if upstream_name(pass.url) != Some(upstream) {
             return;
         }
-        let Some(location) = site.parents.last() else { return };
-        out.push((site.file, *location, pooling(project, site.file, site.parents, version)));
+        let Some(block) = pass.enclosing.last() else { return };
+        out.push(UpstreamUse {
+            file: pass.file,
+            block,
+            enclosing: pass.enclosing.to_vec(),
+            http: http_version(project, pass.file, pass.enclosing, version),
+            connection: connection(project, pass.file, pass.enclosing, version),
+        });
     });
     out
 }
 
-fn pooling(project: &Project, file: FileId, enclosing: &[&Directive], version: Version) -> Pooling {
-    let http = match project.nginx_effective(file, enclosing, "proxy_http_version") {
+fn http_version<'p>(
+    project: &'p Project,
+    file: FileId,
+    enclosing: &[&'p Directive],
+    version: Version,
+) -> HttpVersion<'p> {
+    let explicit = project.nginx_effective(file, enclosing, "proxy_http_version");
+    let value = match explicit {
         Some(l) => l.directive.args().next().map(|a| a.value(&project.file(l.file).text).into_owned()),
         None => defaults::nginx("proxy_http_version", "location", version).map(|r| r.default.to_owned()),
     };
-    if http.as_deref() == Some("1.0") {
-        return Pooling::Http10;
+    match value.as_deref() {
+        Some("1.0") => HttpVersion::Http10 { explicit },
+        Some("1.1") => HttpVersion::Http11,
+        _ => HttpVersion::Unknown,
     }
+}
+
+fn connection<'p>(project: &'p Project, file: FileId, enclosing: &[&'p Directive], version: Version) -> Connection<'p> {
     // `proxy_set_header` is an array: the nearest level that sets any of
     // them defines them all.
-    let headers: Vec<(String, String)> = project
-        .nginx_effective_all(file, enclosing, "proxy_set_header")
-        .into_iter()
-        .filter_map(|l| {
-            let text = &project.file(l.file).text;
-            let mut args = l.directive.args();
-            let name = args.next()?.value(text).into_owned();
-            let value = args.next().map_or_else(String::new, |v| v.value(text).into_owned());
-            Some((name, value))
-        })
-        .collect();
-    let connection = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("connection")).map(|(_, v)| v.clone());
-    match connection {
-        Some(value) if value.is_empty() || value.eq_ignore_ascii_case("keep-alive") => Pooling::Used,
-        Some(value) if value.eq_ignore_ascii_case("close") => Pooling::ConnectionClose,
-        Some(_) => Pooling::Unknown,
-        None => match defaults::nginx("proxy_set_header Connection", "location", version).map(|r| r.default) {
-            Some("close") => Pooling::ConnectionClose,
-            Some(d) if d.starts_with("\"\"") => Pooling::Used,
-            _ => Pooling::Unknown,
+    let header = project.nginx_effective_all(file, enclosing, "proxy_set_header").into_iter().find(|l| {
+        let text = &project.file(l.file).text;
+        l.directive.args().next().is_some_and(|a| a.value(text).eq_ignore_ascii_case("connection"))
+    });
+    let Some(header) = header else {
+        return match defaults::nginx("proxy_set_header Connection", "location", version).map(|r| r.default) {
+            Some("close") => Connection::Close { explicit: None },
+            Some(d) if d.starts_with("\"\"") => Connection::Reusable,
+            _ => Connection::Unknown,
+        };
+    };
+    let text = &project.file(header.file).text;
+    let value = header.directive.args().nth(1).map_or_else(String::new, |v| v.value(text).into_owned());
+    match plain_value(&value) {
+        Plain::Reusable => Connection::Reusable,
+        Plain::Close => Connection::Close { explicit: Some(header) },
+        Plain::Other => Connection::Unknown,
+        Plain::Variable(name) => match map_for_plain_requests(project, name) {
+            Some(MapOutcome::Reusable) => Connection::Reusable,
+            Some(MapOutcome::Close(entry)) => Connection::MapClose { header, entry },
+            Some(MapOutcome::Other) | None => Connection::Unknown,
         },
     }
+}
+
+enum Plain<'v> {
+    Reusable,
+    Close,
+    Variable(&'v str),
+    Other,
+}
+
+fn plain_value(value: &str) -> Plain<'_> {
+    if value.is_empty() || value.eq_ignore_ascii_case("keep-alive") {
+        Plain::Reusable
+    } else if value.eq_ignore_ascii_case("close") {
+        Plain::Close
+    } else if let Some(name) =
+        value.strip_prefix('$').filter(|n| n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    {
+        Plain::Variable(name)
+    } else {
+        Plain::Other
+    }
+}
+
+/// What a `map` gives requests without an `Upgrade` header.
+enum MapOutcome {
+    Reusable,
+    Close(MapEntry),
+    Other,
+}
+
+/// The value `map $http_upgrade $name { … }` gives a request without an
+/// `Upgrade` header: the `''` entry, else `default`, else the empty string.
+/// `None` when no such map exists.
+fn map_for_plain_requests(project: &Project, name: &str) -> Option<MapOutcome> {
+    let mut found = None;
+    project.walk_nginx(&mut |site| {
+        let text = &site.source.text;
+        let d = site.directive;
+        if found.is_some() || d.name(text) != "map" {
+            return;
+        }
+        let mut args = d.args();
+        let (Some(source), Some(result)) = (args.next(), args.next()) else { return };
+        if result.value(text).strip_prefix('$') != Some(name) {
+            return;
+        }
+        if source.value(text) != "$http_upgrade" {
+            found = Some(MapOutcome::Other);
+            return;
+        }
+        let entries: Vec<&Directive> = d.block().map(|b| b.directives().collect()).unwrap_or_default();
+        let entry = |key: &dyn Fn(Part) -> bool| entries.iter().copied().find(|e| key(e.name_part()));
+        let chosen =
+            entry(&|k| k.is_quoted() && k.value(text).is_empty()).or_else(|| entry(&|k| k.raw(text) == "default"));
+        let Some(chosen) = chosen else {
+            found = Some(MapOutcome::Reusable);
+            return;
+        };
+        let Some(value) = chosen.args().next() else {
+            found = Some(MapOutcome::Other);
+            return;
+        };
+        found = Some(match plain_value(&value.value(text)) {
+            Plain::Reusable => MapOutcome::Reusable,
+            Plain::Close => {
+                MapOutcome::Close(MapEntry { file: site.file, span: chosen.span(), value, key: chosen.name_part() })
+            }
+            Plain::Variable(_) | Plain::Other => MapOutcome::Other,
+        });
+    });
+    found
 }

@@ -4,6 +4,7 @@
 mod hl;
 mod ka;
 mod ng;
+mod nginx_insert;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;

@@ -1,13 +1,18 @@
 //! KA: keepalive between hops.
 
+mod upstream_connection_header_not_cleared;
+mod upstream_keepalive_disabled_by_http10;
 mod upstream_keepalive_outlives_backend;
 mod upstream_keepalive_requests_exceed_backend;
+mod upstream_without_keepalive;
+mod websocket_map_closes_keepalive;
 
-use crate::fix::Edit;
+use crate::fix::{Applicability, Edit, Fix};
 use crate::model::hop::{Hop, HopKind};
-use crate::model::nginx_pool::{Pooling, locations_for};
+use crate::model::nginx_pool::{Pooling, UpstreamUse, locations_for};
 use crate::model::setting::Origin;
 use crate::project::Project;
+use crate::rules::nginx_insert::{directive_at, insert_into_block};
 use crate::source::FileId;
 use crate::span::Span;
 
@@ -18,20 +23,22 @@ use super::Rule;
 pub(super) static RULES: &[&Rule] = &[
     &upstream_keepalive_outlives_backend::RULE,        // KA001
     &upstream_keepalive_requests_exceed_backend::RULE, // KA002
+    &upstream_keepalive_disabled_by_http10::RULE,      // KA003
+    &upstream_connection_header_not_cleared::RULE,     // KA004
+    &upstream_without_keepalive::RULE,                 // KA005
+    &websocket_map_closes_keepalive::RULE,             // KA009
 ];
 
 /// RULES.md "Pool effectively on": for nginx, the upstream has a pool and
 /// some location using it speaks HTTP/1.1 without `Connection: close`; the
 /// ingress-nginx hop's `pool` already says so.
 fn pool_on(project: &Project, proxy: &Hop) -> bool {
-    let has_pool = proxy.settings.pool.as_ref().and_then(|p| p.value).unwrap_or(false);
-    if !has_pool {
+    if !has_pool(proxy) {
         return false;
     }
     match proxy.kind {
         HopKind::NginxUpstream => {
-            let name = proxy.id.rsplit("upstream ").next().unwrap_or_default();
-            locations_for(project, name).iter().any(|(_, _, pooling)| *pooling == Pooling::Used)
+            locations_for(project, upstream_name(proxy)).iter().any(|u| u.pooling() == Pooling::Used)
         }
         _ => true,
     }
@@ -49,34 +56,81 @@ fn primary(proxy: &Hop, setting: Option<&Origin>) -> (FileId, Span) {
         .unwrap_or((proxy.file, proxy.span))
 }
 
-/// An insertion after the upstream's last keepalive-module directive (else
-/// before its `}`), at the indentation of its first directive (RULES.md
-/// "Inserted directives").
+/// The upstream module's keepalive directives, which inserted ones follow.
+fn keepalive_module(name: &str) -> bool {
+    matches!(name, "keepalive" | "keepalive_timeout" | "keepalive_requests" | "keepalive_time")
+}
+
+/// An insertion into the `upstream{}` block of `proxy` (RULES.md "Inserted
+/// directives").
 fn insert_into_upstream(project: &Project, proxy: &Hop, line: &str) -> Option<Edit> {
-    let tree = project.nginx.tree(proxy.file)?;
-    let text = &project.file(proxy.file).text;
-    let mut found = None;
-    tree.walk(&mut |d, _| {
-        if d.name_part().span == proxy.span {
-            found = d
-                .block()
-                .map(|b| (b.directives().map(|c| (c.name(text).into_owned(), c.span())).collect::<Vec<_>>(), b.close));
-        }
-    });
-    let (children, close) = found?;
-    let first = children.first().map(|(_, s)| *s)?;
-    let line_start = text[..first.start as usize].rfind('\n').map_or(0, |i| i + 1);
-    let indent = &text[line_start..first.start as usize];
-    let module = ["keepalive", "keepalive_timeout", "keepalive_requests", "keepalive_time"];
-    let anchor = children.iter().rev().find(|(name, _)| module.contains(&name.as_str())).map(|(_, s)| *s);
-    let at = match anchor {
-        Some(after) => {
-            let end = text[after.end as usize..].find('\n').map_or(text.len(), |i| after.end as usize + i + 1);
-            u32::try_from(end).ok()?
-        }
-        None => close?.start,
+    let upstream = directive_at(project, proxy.file, proxy.span)?;
+    insert_into_block(project, proxy.file, upstream, line, &keepalive_module)
+}
+
+/// An insertion into the block holding a `proxy_pass`, after its last
+/// proxy-module directive.
+fn insert_into_location(project: &Project, use_: &UpstreamUse<'_>, line: &str) -> Option<Edit> {
+    insert_into_block(project, use_.file, use_.block, line, &|name| name.starts_with("proxy_"))
+}
+
+/// The name of an nginx upstream hop (`file:upstream NAME`).
+fn upstream_name(proxy: &Hop) -> &str {
+    proxy.id.rsplit("upstream ").next().unwrap_or_default()
+}
+
+/// The nginx upstream hops whose pool is on (explicit `keepalive N` or the
+/// version's default), with the locations that use them.
+fn pooled_upstreams(project: &Project) -> impl Iterator<Item = (&Hop, Vec<UpstreamUse<'_>>)> {
+    project
+        .hop_graph()
+        .hops
+        .iter()
+        .filter(|h| h.kind == HopKind::NginxUpstream && has_pool(h))
+        .map(|h| (h, locations_for(project, upstream_name(h))))
+}
+
+fn has_pool(proxy: &Hop) -> bool {
+    proxy.settings.pool.as_ref().and_then(|p| p.value).unwrap_or(false)
+}
+
+/// For a value that is nginx's default: ` (X is the default for nginx 1.24.0, assumed)`.
+fn default_note(project: &Project, what: &str) -> String {
+    format!(" ({what} is the default for {})", project.nginx_version.describe())
+}
+
+/// The related label on an upstream's pool.
+fn pool_label(name: &str) -> String {
+    format!("upstream `{name}` keeps idle connections for reuse")
+}
+
+/// RULES.md "Fixes that turn a pool on": `edits` (titled `title`) turn the
+/// pool of `proxy` on when `turns_on`. Safe unless KA001 would then fire;
+/// otherwise unsafe, carrying KA001's change for the tightest linked backend
+/// — and no fix at all when that change cannot be made.
+fn pool_enabling_fix(
+    project: &Project,
+    proxy: &Hop,
+    title: String,
+    mut edits: Vec<Edit>,
+    turns_on: bool,
+) -> Option<Fix> {
+    let graph = project.hop_graph();
+    let tightest = graph
+        .links
+        .iter()
+        .filter(|l| l.proxy == proxy.id)
+        .filter_map(|l| graph.hop(&l.backend))
+        .filter_map(|backend| Some((upstream_keepalive_outlives_backend::outlives(proxy, backend)?, backend)))
+        .min_by_key(|((_, b), _)| *b);
+    let Some(((p, b), backend)) = tightest.filter(|_| turns_on) else {
+        return Some(Fix::safe(title, edits));
     };
-    Some(Edit::replace(proxy.file, Span::at(at), format!("{indent}{line}\n")))
+    let change = upstream_keepalive_outlives_backend::fix(project, proxy, backend, p, b)?;
+    edits.extend(change.edits);
+    let also =
+        change.title.chars().next().map(|c| c.to_lowercase().chain(change.title.chars().skip(1)).collect::<String>());
+    Some(Fix::new(format!("{title}, and {}", also.unwrap_or_default()), Applicability::Unsafe, edits))
 }
 
 /// Runs `finding` on every linked (proxy, backend) pair.

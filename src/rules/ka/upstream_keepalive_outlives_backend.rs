@@ -39,15 +39,24 @@ fn describe(setting: &Setting<Millis>) -> String {
     }
 }
 
-fn finding(project: &Project, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> {
-    let proxy_idle = proxy.settings.idle_timeout.as_ref()?;
-    let backend_idle = backend.settings.idle_timeout.as_ref()?;
-    let (p, b) = (value(Some(proxy_idle))?, value(Some(backend_idle))?);
+/// The proxy's and the backend's idle timeouts when the proxy holds idle
+/// connections at least as long as the backend, whether or not the pool is
+/// on (the pool-enabling fixes ask what KA001 would say once it is).
+pub(super) fn outlives(proxy: &Hop, backend: &Hop) -> Option<(Millis, Millis)> {
+    let p = value(proxy.settings.idle_timeout.as_ref())?;
+    let b = value(backend.settings.idle_timeout.as_ref())?;
     // A backend that closes after every response says so (`Connection:
     // close`): nothing is ever reused. An unbounded backend never closes.
-    if b == Millis(0) || p < b || !pool_on(project, proxy) {
+    (b != Millis(0) && p >= b).then_some((p, b))
+}
+
+fn finding(project: &Project, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> {
+    let (p, b) = outlives(proxy, backend)?;
+    if !pool_on(project, proxy) {
         return None;
     }
+    let proxy_idle = proxy.settings.idle_timeout.as_ref()?;
+    let backend_idle = backend.settings.idle_timeout.as_ref()?;
     let software = backend.kind.as_str();
     let message = format!(
         "upstream keepalive outlives the backend: the proxy keeps idle connections {p}{}, {software} closes them after {b}",
@@ -71,7 +80,13 @@ fn finding(project: &Project, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> 
 /// to proxy + 5 s (unsafe). `[fix] prefer` forces one side.
 /// Only the edits hoplint can make exactly are offered: an nginx upstream's
 /// `keepalive_timeout`, and a `keepalive = N` assignment in gunicorn.conf.py.
-fn fix(project: &Project, proxy: &Hop, backend: &Hop, proxy_idle: Millis, backend_idle: Millis) -> Option<Fix> {
+pub(super) fn fix(
+    project: &Project,
+    proxy: &Hop,
+    backend: &Hop,
+    proxy_idle: Millis,
+    backend_idle: Millis,
+) -> Option<Fix> {
     let policy = project.fix_policy;
     let target = Millis(backend_idle.0.saturating_sub(policy.margin.0));
     // Whole seconds, rounded down so the proxy still gives up first.
