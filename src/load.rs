@@ -78,6 +78,10 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
 
     let mut modules = configured_modules(config, config_path.as_deref(), &mut report);
     let formats = parse_formats(&mut read);
+    let nginx_version = match nginx_version.source {
+        VersionSource::Assumed => from_images(&read.files, &formats, &mut report).unwrap_or(nginx_version),
+        _ => nginx_version,
+    };
     let images = image_names(&formats);
     let image_names: Vec<&str> = images.iter().map(String::as_str).collect();
     modules.enabled.extend(nginx_model::modules_from_images(&image_names));
@@ -355,7 +359,8 @@ fn load_config(choice: &ConfigChoice, first: &Path) -> Result<Loaded, settings::
     }
 }
 
-/// RULES.md "Versions": CLI → `[versions]` → (files, a later step) → newest stable.
+/// RULES.md "Versions": CLI → `[versions]` → newest stable; an assumed
+/// version is replaced by the images' ([`from_images`]) once files are read.
 fn resolve_nginx_version(
     options: &CheckOptions,
     config: &settings::ConfigFile,
@@ -378,6 +383,31 @@ fn resolve_nginx_version(
     };
     let version = version::resolve(&written, known).map_err(|e| format!("invalid nginx version: {e}"))?;
     Ok(ResolvedVersion { version, written, source })
+}
+
+/// The nginx version the project's nginx images name (RULES.md "Versions",
+/// derived from the files). Images that disagree get a note: the first by
+/// path wins for every configuration.
+fn from_images(files: &[SourceFile], formats: &Formats, report: &mut Report) -> Option<ResolvedVersion> {
+    let found =
+        crate::model::image_versions::nginx_from_images(files, &formats.dockerfiles, &formats.compose, &formats.k8s);
+    let first = found.first()?;
+    let others: Vec<String> =
+        found.iter().filter(|v| v.version != first.version).map(|v| format!("{} ({})", v.version, v.at)).collect();
+    if !others.is_empty() {
+        let message = format!(
+            "nginx images name several versions; checking every configuration against {} ({}), not {}: set [versions] nginx to choose",
+            first.version,
+            first.at,
+            others.join(", ")
+        );
+        report.notes.push(Note { file: None, line: None, message });
+    }
+    Some(ResolvedVersion {
+        version: first.version,
+        written: first.version.to_string(),
+        source: VersionSource::Image { at: first.at.clone(), file: first.file, span: first.span },
+    })
 }
 
 /// `--ingress-nginx-version`, else `[versions] ingress-nginx`; `None` lets

@@ -32,6 +32,9 @@ pub enum VersionSource {
     Cli,
     /// `[versions]` in this file.
     Config(String),
+    /// The tag of the nginx image named at `at` (`file:line`): `span` in
+    /// `file`.
+    Image { at: String, file: FileId, span: Span },
     /// Nothing declared one: the newest stable release hoplint knows.
     Assumed,
 }
@@ -50,7 +53,9 @@ impl ResolvedVersion {
     pub fn describe(&self) -> String {
         match &self.source {
             VersionSource::Cli => format!("nginx {}, from --nginx-version", self.version),
-            VersionSource::Config(path) => format!("nginx {}, from {path}", self.version),
+            VersionSource::Config(path) | VersionSource::Image { at: path, .. } => {
+                format!("nginx {}, from {path}", self.version)
+            }
             VersionSource::Assumed => format!("nginx {}, assumed", self.version),
         }
     }

@@ -100,6 +100,22 @@ impl ServerDefault {
     }
 }
 
+/// The newest `major.y.z` as far as the defaults table can tell them apart
+/// (an image tag `node:22` runs the newest 22.x): the newest release when
+/// `major` is current, else the last table row inside `major`, else
+/// `major.0.0`.
+pub fn newest_in_major(server: Server, major: u16) -> Version {
+    if server.newest().major == major {
+        return server.newest();
+    }
+    DEFAULTS
+        .iter()
+        .filter(|row| row.server == server && row.since.major == major)
+        .map(|row| row.since)
+        .max()
+        .unwrap_or(Version::new(major, 0, 0))
+}
+
 /// The default of `setting` for `server` at `version`.
 pub fn default(server: Server, setting: &str, version: Version) -> Option<&'static ServerDefault> {
     DEFAULTS
@@ -284,6 +300,9 @@ mod tests {
         assert_eq!(ms(Puma, "persistent_timeout", v(6, 4, 2)), Millis(20_000));
         assert_eq!(ms(Puma, "persistent_timeout", v(7, 0, 0)), Millis(65_000));
         assert_eq!(ms(Node, "keepAliveTimeoutBuffer", v(22, 19, 0)), Millis(1_000));
+        assert_eq!(newest_in_major(Node, 22), v(22, 19, 0));
+        assert_eq!(newest_in_major(Node, 20), v(20, 0, 0));
+        assert_eq!(newest_in_major(Node, Node.newest().major), Node.newest());
         assert_eq!(ms(Node, "keepAliveTimeoutBuffer", v(23, 5, 0)), Absent);
         assert_eq!(ms(Node, "keepAliveTimeoutBuffer", v(24, 5, 0)), Absent);
         assert_eq!(ms(Node, "keepAliveTimeoutBuffer", v(24, 6, 0)), Millis(1_000));

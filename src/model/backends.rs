@@ -7,12 +7,14 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::knowledge::Version;
+use crate::knowledge::images::ImageRef;
 use crate::knowledge::servers::Server;
 use crate::model::command::{CommandLine, EnvVar};
 use crate::model::dockerfile::Effective;
 use crate::model::gunicorn::{self, ConfigLocation, GunicornConf};
 use crate::model::hop::Hop;
 use crate::model::server_invocation::{ServerInvocation, detect_server};
+use crate::model::setting::Setting;
 use crate::model::{hypercorn, uvicorn};
 use crate::project::Project;
 use crate::source::FileId;
@@ -32,6 +34,9 @@ struct Launch {
     /// the file that holds the command: a Dockerfile's build context, the
     /// compose file's, the Procfile's).
     dir: PathBuf,
+    /// The image the process runs in, when known (its tag gives the
+    /// runtime's version: `node:22`).
+    image: Option<Setting<ImageRef>>,
 }
 
 fn dir_of(project: &Project, file: FileId) -> PathBuf {
@@ -51,6 +56,7 @@ fn launches(project: &Project) -> Vec<Launch> {
             command,
             env,
             dir: dir_of(project, dockerfile.file),
+            image: dockerfile.final_stage().and_then(|s| dockerfile.root_image(s)).cloned(),
         });
     }
     for manifests in &project.k8s {
@@ -65,6 +71,7 @@ fn launches(project: &Project) -> Vec<Launch> {
                     command,
                     env: container.env.clone(),
                     dir: dir_of(project, manifests.file),
+                    image: container.image.as_ref().map(|i| Setting::explicit(i.value.clone(), manifests.file, i.span)),
                 });
             }
         }
@@ -96,6 +103,10 @@ fn launches(project: &Project) -> Vec<Launch> {
                 command,
                 env,
                 dir: built.map_or_else(|| compose_dir.clone(), |d| dir_of(project, d.file)),
+                image: service
+                    .image
+                    .clone()
+                    .or_else(|| built.and_then(|d| d.final_stage().and_then(|s| d.root_image(s))).cloned()),
             });
         }
     }
@@ -108,6 +119,7 @@ fn launches(project: &Project) -> Vec<Launch> {
                 command: entry.command.clone(),
                 env: Vec::new(),
                 dir: dir_of(project, *file),
+                image: None,
             });
         }
     }
@@ -120,6 +132,7 @@ fn launches(project: &Project) -> Vec<Launch> {
                 command: command.clone(),
                 env: Vec::new(),
                 dir: dir_of(project, *file),
+                image: None,
             });
         }
     }
@@ -230,8 +243,12 @@ fn launch_hop(
                 launch.span,
             )
         }
+        Server::Node => {
+            let (version, written) = crate::model::node::version_of(launch.image.as_ref());
+            crate::model::node::node_hop(launch.id.clone(), launch.file, launch.span, version, written)
+        }
         // Configured by their files (below), not by their command lines.
-        Server::PhpFpm | Server::Httpd | Server::Puma | Server::Node => return None,
+        Server::PhpFpm | Server::Httpd | Server::Puma => return None,
     };
     Some(hop)
 }

@@ -72,6 +72,13 @@ pub struct HopSettings {
     pub drain_timeout: Option<Setting<Millis>>,
     pub prestop_seconds: Option<Setting<Millis>>,
     pub grace_period: Option<Setting<Millis>>,
+    /// Worker recycling after this many requests (gunicorn `max_requests`,
+    /// uvicorn `--limit-max-requests`, php-fpm `pm.max_requests`); not part
+    /// of the `hops` JSON contract.
+    pub recycle_after: Option<Setting<u64>>,
+    /// The random spread added to `recycle_after`; `None` when the server
+    /// has no such setting.
+    pub recycle_jitter: Option<Setting<u64>>,
 }
 
 /// One hop.
@@ -116,6 +123,8 @@ impl Hop {
             s.drain_timeout.as_mut().map(|x| &mut x.origin),
             s.prestop_seconds.as_mut().map(|x| &mut x.origin),
             s.grace_period.as_mut().map(|x| &mut x.origin),
+            s.recycle_after.as_mut().map(|x| &mut x.origin),
+            s.recycle_jitter.as_mut().map(|x| &mut x.origin),
         ]
         .into_iter()
         .flatten()

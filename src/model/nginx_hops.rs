@@ -157,6 +157,7 @@ fn software_version(project: &Project) -> Setting<String> {
         VersionSource::Cli => "nginx version from --nginx-version".to_owned(),
         VersionSource::Config(path) => format!("nginx version from {path}"),
         VersionSource::Assumed => "nginx version assumed: newest stable".to_owned(),
+        VersionSource::Image { file, span, .. } => return Setting::explicit(v.version.to_string(), *file, *span),
     };
     Setting::default(v.version.to_string(), what)
 }

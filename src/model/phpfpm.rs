@@ -295,6 +295,14 @@ impl PhpFpmSettings {
             settings: HopSettings {
                 drain_timeout: Some(self.process_control_timeout.clone()),
                 request_timeout: Some(self.request_terminate_timeout.clone()),
+                // The pool that recycles soonest (0 = never).
+                recycle_after: self
+                    .max_requests
+                    .iter()
+                    .map(|(_, s)| s)
+                    .filter(|s| s.value.is_some_and(|n| n > 0))
+                    .min_by_key(|s| s.value)
+                    .cloned(),
                 ..HopSettings::default()
             },
         }

@@ -251,12 +251,30 @@ fn server_program(name: &str, rest: &[Word]) -> Option<Server> {
         "puma" => Some(Server::Puma),
         "httpd" | "apache2" | "httpd-foreground" | "apache2-foreground" => Some(Server::Httpd),
         "apachectl" | "apache2ctl" if foreground => Some(Server::Httpd),
+        // `node server.js`, not `node -e …` or a bare REPL.
+        "node" | "nodejs" if node_runs_script(rest) => Some(Server::Node),
         // php-fpm, php-fpm8.2, php-fpm82.
         _ if name.strip_prefix("php-fpm").is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.')) => {
             Some(Server::PhpFpm)
         }
         _ => None,
     }
+}
+
+/// Whether `node`'s arguments name a script to run: the first word that is
+/// not an option (options that evaluate code or print end the search).
+fn node_runs_script(rest: &[Word]) -> bool {
+    for word in rest {
+        match word.text.as_str() {
+            "-e" | "--eval" | "-p" | "--print" | "-i" | "--interactive" | "-c" | "--check" | "-v" | "--version" => {
+                return false;
+            }
+            "-r" | "--require" | "--import" | "--loader" | "--env-file" => {}
+            text if text.starts_with('-') => {}
+            _ => return true,
+        }
+    }
+    false
 }
 
 /// Splits shell words at `&&`, `||`, `;`, `|` and `&` (standalone, or a
@@ -383,6 +401,12 @@ mod tests {
         assert_eq!(inv.server, Server::Puma);
         assert_eq!(detect_server(&exec_form(&["php-fpm8.2", "-F"])).unwrap().server, Server::PhpFpm);
         assert_eq!(detect_server(&exec_form(&["httpd-foreground"])).unwrap().server, Server::Httpd);
+        assert_eq!(
+            detect_server(&exec_form(&["node", "--enable-source-maps", "dist/server.js"])).unwrap().server,
+            Server::Node
+        );
+        assert!(detect_server(&exec_form(&["node", "-e", "require('./x')"])).is_none());
+        assert!(detect_server(&exec_form(&["node"])).is_none());
         assert!(detect_server(&exec_form(&["apachectl", "graceful"])).is_none());
     }
 

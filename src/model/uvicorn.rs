@@ -221,6 +221,8 @@ impl UvicornSettings {
                     self.version
                 ))),
                 drain_timeout: Some(self.timeout_graceful_shutdown.clone()),
+                recycle_after: Some(self.limit_max_requests.clone()),
+                recycle_jitter: Some(self.limit_max_requests_jitter.clone()),
                 ..HopSettings::default()
             },
         }

@@ -170,6 +170,8 @@ impl GunicornSettings {
                 max_requests_per_connection: Some(self.max_requests_per_connection.clone()),
                 request_timeout: Some(self.request_timeout.clone()),
                 drain_timeout: Some(self.drain_timeout.clone()),
+                recycle_after: Some(self.max_requests.clone()),
+                recycle_jitter: Some(self.max_requests_jitter.clone()),
                 ..HopSettings::default()
             },
         }

@@ -1,5 +1,8 @@
 //! KA: keepalive between hops.
 
+mod backend_max_requests_closes_silently;
+mod client_keepalive_mistaken_for_upstream;
+mod ingress_nginx_keepalive_broken_version;
 mod upstream_connection_header_not_cleared;
 mod upstream_keepalive_disabled_by_http10;
 mod upstream_keepalive_outlives_backend;
@@ -26,7 +29,10 @@ pub(super) static RULES: &[&Rule] = &[
     &upstream_keepalive_disabled_by_http10::RULE,      // KA003
     &upstream_connection_header_not_cleared::RULE,     // KA004
     &upstream_without_keepalive::RULE,                 // KA005
+    &ingress_nginx_keepalive_broken_version::RULE,     // KA006
+    &client_keepalive_mistaken_for_upstream::RULE,     // KA007
     &websocket_map_closes_keepalive::RULE,             // KA009
+    &backend_max_requests_closes_silently::RULE,       // KA010
 ];
 
 /// RULES.md "Pool effectively on": for nginx, the upstream has a pool and

@@ -58,8 +58,16 @@ fn finding(project: &Project, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> 
     let proxy_idle = proxy.settings.idle_timeout.as_ref()?;
     let backend_idle = backend.settings.idle_timeout.as_ref()?;
     let software = backend.kind.as_str();
+    let fix = fix(project, proxy, backend, p, b);
+    // RULES.md "No fix": say what to set where hoplint cannot edit it.
+    let in_code = match backend.kind {
+        HopKind::Node if fix.is_none() => format!(
+            "; set `server.keepAliveTimeout` above {p} in the application (with `headersTimeout` above it), or lower the proxy's"
+        ),
+        _ => String::new(),
+    };
     let message = format!(
-        "upstream keepalive outlives the backend: the proxy keeps idle connections {p}{}, {software} closes them after {b}",
+        "upstream keepalive outlives the backend: the proxy keeps idle connections {p}{}, {software} closes them after {b}{in_code}",
         describe(proxy_idle)
     );
     let (file, span) = primary(proxy, proxy.settings.idle_timeout.as_ref().map(|s| &s.origin));
@@ -69,7 +77,7 @@ fn finding(project: &Project, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> 
         Origin::Explicit { file, span } => diagnostic.with_related(*file, *span, label),
         _ => diagnostic.with_related(backend.file, backend.span, label),
     };
-    if let Some(fix) = fix(project, proxy, backend, p, b) {
+    if let Some(fix) = fix {
         diagnostic = diagnostic.with_fix(fix);
     }
     Some(diagnostic)
