@@ -166,13 +166,15 @@ fn keepalive_fix_follows_margin_and_preferred_side() {
     // 20 s − 500 ms, rounded down to whole seconds so nginx still gives up first
     let margin = "[keepalive]\nmargin = \"500ms\"\n";
     assert_eq!(ka001_fix(margin).as_deref(), Some("Set `keepalive_timeout 19s` in the upstream"));
-    // 20 s − 12 s is below 10 s: auto raises the backend (no server.xml edit
-    // yet), proxy insists on the proxy
+    // 20 s − 12 s is below 10 s: auto raises the backend to nginx's 60 s +
+    // 5 s (a `keepAliveTimeout` beside `connectionTimeout`), proxy insists
+    // on the proxy
+    let raise = Some("Raise tomcat's idle keepalive timeout to 65s");
     let margin = "[keepalive]\nmargin = \"12s\"\n";
-    assert_eq!(ka001_fix(margin), None);
+    assert_eq!(ka001_fix(margin).as_deref(), raise);
     let forced = format!("{margin}[fix]\nprefer = \"proxy\"\n");
     assert_eq!(ka001_fix(&forced).as_deref(), Some("Set `keepalive_timeout 8s` in the upstream"));
-    assert_eq!(ka001_fix("[fix]\nprefer = \"backend\"\n"), None);
+    assert_eq!(ka001_fix("[fix]\nprefer = \"backend\"\n").as_deref(), raise);
 }
 
 /// An unusable margin or side is a configuration error (exit 2) with the key.

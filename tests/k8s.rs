@@ -252,7 +252,7 @@ fn ingress_nginx_controller_with_an_invalid_configmap_value() {
     let h = &hops[0];
     assert_eq!(h.id, "tests/fixtures/k8s/ingress-nginx/configmap.yaml:ConfigMap/ingress-nginx-controller");
     assert_eq!(h.kind, HopKind::IngressNginx);
-    assert_eq!((h.file, files.line(h.file, h.span)), (all[1].file, 5));
+    assert_eq!((h.file, files.line(h.file, h.span)), (all[1].file, 7), "the `data:` line");
     let version = h.software_version.as_ref().unwrap();
     assert_eq!(version.value.as_deref(), Some("1.11.3"));
     assert_eq!(files.origin(version).1, 23);

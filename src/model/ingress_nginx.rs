@@ -211,7 +211,9 @@ fn configmap_source<'a>(cm: &NamedConfigMap<'a>) -> ConfigSource<'a> {
     ConfigSource {
         id: format!("{}:{}", cm.manifests.path, cm.object.kind_name()),
         file: cm.manifests.file,
-        span: cm.object.name_line,
+        // RULES.md "Where a finding is reported": the `data:` line, else
+        // (no entries: `data: null`, no `data:`) the ConfigMap's `name:`.
+        span: cm.data.data_line.filter(|_| !cm.data.data.is_empty()).unwrap_or(cm.object.name_line),
         entries: &cm.data.data,
     }
 }

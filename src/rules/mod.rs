@@ -5,6 +5,8 @@ mod hl;
 mod ka;
 mod ng;
 mod nginx_insert;
+mod value_edit;
+mod yaml_edit;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;

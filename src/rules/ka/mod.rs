@@ -121,18 +121,11 @@ fn pool_enabling_fix(
     mut edits: Vec<Edit>,
     turns_on: bool,
 ) -> Option<Fix> {
-    let graph = project.hop_graph();
-    let tightest = graph
-        .links
-        .iter()
-        .filter(|l| l.proxy == proxy.id)
-        .filter_map(|l| graph.hop(&l.backend))
-        .filter_map(|backend| Some((upstream_keepalive_outlives_backend::outlives(proxy, backend)?, backend)))
-        .min_by_key(|((_, b), _)| *b);
-    let Some(((p, b), backend)) = tightest.filter(|_| turns_on) else {
+    let change = if turns_on { upstream_keepalive_outlives_backend::change_once_pooled(project, proxy) } else { None };
+    let Some(change) = change else {
         return Some(Fix::safe(title, edits));
     };
-    let change = upstream_keepalive_outlives_backend::fix(project, proxy, backend, p, b)?;
+    let change = change?;
     edits.extend(change.edits);
     let also =
         change.title.chars().next().map(|c| c.to_lowercase().chain(change.title.chars().skip(1)).collect::<String>());

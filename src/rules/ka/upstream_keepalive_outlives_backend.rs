@@ -5,10 +5,14 @@ use crate::fix::{Applicability, Edit, Fix, FixAvailability};
 use crate::model::hop::{Hop, HopKind};
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::project::Project;
+use crate::rules::value_edit::rewrite_duration;
+use crate::rules::yaml_edit::insert_entry;
 use crate::rules::{Check, Rule, rule_doc};
 use crate::settings::FixSide;
+use crate::source::FileId;
+use crate::span::Span;
 
-use super::{each_link, insert_into_upstream, pool_on, primary};
+use super::{insert_into_upstream, pool_on, primary};
 
 pub(crate) static RULE: Rule = Rule {
     code: "KA001",
@@ -23,7 +27,10 @@ pub(crate) static RULE: Rule = Rule {
 const MIN_PROXY_TIMEOUT: Millis = Millis(10_000);
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
-    each_link(project, out, finding);
+    let graph = project.hop_graph();
+    for proxy in graph.hops.iter().filter(|h| h.kind.is_proxy()) {
+        out.extend(finding(project, proxy));
+    }
 }
 
 fn value(setting: Option<&Setting<Millis>>) -> Option<Millis> {
@@ -50,53 +57,81 @@ pub(super) fn outlives(proxy: &Hop, backend: &Hop) -> Option<(Millis, Millis)> {
     (b != Millis(0) && p >= b).then_some((p, b))
 }
 
-fn finding(project: &Project, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> {
-    let (p, b) = outlives(proxy, backend)?;
+/// The backends linked to `proxy` that close idle connections first, with
+/// their idle timeouts, tightest first; and the proxy's idle timeout.
+fn outlived(project: &Project, proxy: &Hop) -> Option<(Millis, Vec<(&'static str, Millis, Hop)>)> {
+    let graph = project.hop_graph();
+    let mut firing: Vec<(&'static str, Millis, Hop)> = graph
+        .links
+        .iter()
+        .filter(|l| l.proxy == proxy.id)
+        .filter_map(|l| graph.hop(&l.backend))
+        .filter_map(|b| outlives(proxy, b).map(|(_, idle)| (b.kind.as_str(), idle, b.clone())))
+        .collect();
+    firing.sort_by(|a, b| (a.1, &a.2.id).cmp(&(b.1, &b.2.id)));
+    firing.dedup_by(|a, b| a.2.id == b.2.id);
+    let p = value(proxy.settings.idle_timeout.as_ref())?;
+    (!firing.is_empty()).then_some((p, firing))
+}
+
+/// What KA001 would ask of `proxy` once its pool is on: `None` when it
+/// would not fire, `Some(None)` when it would but has no fix.
+pub(super) fn change_once_pooled(project: &Project, proxy: &Hop) -> Option<Option<Fix>> {
+    let (p, firing) = outlived(project, proxy)?;
+    let backends: Vec<(&Hop, Millis)> = firing.iter().map(|(_, b, hop)| (hop, *b)).collect();
+    Some(fix(project, proxy, &backends, p))
+}
+
+/// RULES.md "A proxy setting shared by several backends": one diagnostic
+/// naming the tightest backend, the others related.
+fn finding(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
+    let (p, firing) = outlived(project, proxy)?;
     if !pool_on(project, proxy) {
         return None;
     }
     let proxy_idle = proxy.settings.idle_timeout.as_ref()?;
-    let backend_idle = backend.settings.idle_timeout.as_ref()?;
-    let software = backend.kind.as_str();
-    let fix = fix(project, proxy, backend, p, b);
+    let (software, b, tightest) = &firing[0];
+    let backends: Vec<(&Hop, Millis)> = firing.iter().map(|(_, b, hop)| (hop, *b)).collect();
+    let fix = fix(project, proxy, &backends, p);
     // RULES.md "No fix": say what to set where hoplint cannot edit it.
-    let in_code = match backend.kind {
+    let in_code = match tightest.kind {
         HopKind::Node if fix.is_none() => format!(
             "; set `server.keepAliveTimeout` above {p} in the application (with `headersTimeout` above it), or lower the proxy's"
         ),
         _ => String::new(),
     };
+    let others = match firing.len() {
+        1 => String::new(),
+        n => format!(" ({} other linked backends close sooner than the proxy too)", n - 1),
+    };
     let message = format!(
-        "upstream keepalive outlives the backend: the proxy keeps idle connections {p}{}, {software} closes them after {b}{in_code}",
+        "upstream keepalive outlives the backend: the proxy keeps idle connections {p}{}, {software} closes them after {b}{others}{in_code}",
         describe(proxy_idle)
     );
     let (file, span) = primary(proxy, proxy.settings.idle_timeout.as_ref().map(|s| &s.origin));
     let mut diagnostic = Diagnostic::new(&RULE, file, span, message);
-    let label = format!("{software} closes idle connections after {b}{}", describe(backend_idle));
-    diagnostic = match &backend_idle.origin {
-        Origin::Explicit { file, span } => diagnostic.with_related(*file, *span, label),
-        _ => diagnostic.with_related(backend.file, backend.span, label),
-    };
+    for (software, b, backend) in &firing {
+        let Some(backend_idle) = backend.settings.idle_timeout.as_ref() else { continue };
+        let label = format!("{software} closes idle connections after {b}{}", describe(backend_idle));
+        diagnostic = match &backend_idle.origin {
+            Origin::Explicit { file, span } => diagnostic.with_related(*file, *span, label),
+            _ => diagnostic.with_related(backend.file, backend.span, label),
+        };
+    }
     if let Some(fix) = fix {
         diagnostic = diagnostic.with_fix(fix);
     }
     Some(diagnostic)
 }
 
-/// RULES.md "KA001 fix": proxy target = backend − margin (`[keepalive]
-/// margin`); ≥ 10 s → set it on the proxy (safe); otherwise raise the backend
-/// to proxy + 5 s (unsafe). `[fix] prefer` forces one side.
-/// Only the edits hoplint can make exactly are offered: an nginx upstream's
-/// `keepalive_timeout`, and a `keepalive = N` assignment in gunicorn.conf.py.
-pub(super) fn fix(
-    project: &Project,
-    proxy: &Hop,
-    backend: &Hop,
-    proxy_idle: Millis,
-    backend_idle: Millis,
-) -> Option<Fix> {
+/// RULES.md "KA001 fix": proxy target = tightest backend − margin
+/// (`[keepalive] margin`); ≥ 10 s → set it on the proxy (safe); otherwise
+/// raise every backend to proxy + 5 s (unsafe). `[fix] prefer` forces one
+/// side. `backends` are the ones the proxy outlives, tightest first.
+fn fix(project: &Project, proxy: &Hop, backends: &[(&Hop, Millis)], proxy_idle: Millis) -> Option<Fix> {
     let policy = project.fix_policy;
-    let target = Millis(backend_idle.0.saturating_sub(policy.margin.0));
+    let (_, tightest) = backends.first()?;
+    let target = Millis(tightest.0.saturating_sub(policy.margin.0));
     // Whole seconds, rounded down so the proxy still gives up first.
     let seconds = target.0 / 1000;
     let proxy_side = match policy.prefer {
@@ -104,30 +139,117 @@ pub(super) fn fix(
         FixSide::Proxy => seconds > 0,
         FixSide::Backend => false,
     };
-    if proxy_side && proxy.kind == HopKind::NginxUpstream {
-        let title = format!("Set `keepalive_timeout {seconds}s` in the upstream");
-        let edit = match &proxy.settings.idle_timeout.as_ref()?.origin {
-            Origin::Explicit { file, span } => Edit::replace(*file, *span, format!("{seconds}s")),
-            _ => insert_into_upstream(project, proxy, &format!("keepalive_timeout {seconds}s;"))?,
-        };
-        return Some(Fix::new(title, Applicability::Safe, vec![edit]));
+    if proxy_side {
+        return proxy_fix(project, proxy, proxy_idle, seconds);
     }
     if policy.prefer == FixSide::Proxy {
         return None;
     }
-    let raised = proxy_idle.0 / 1000 + 5;
-    let Origin::Explicit { file, span } = &backend.settings.idle_timeout.as_ref()?.origin else { return None };
-    let source = project.file(*file);
-    let is_python_assignment = source.path.extension().is_some_and(|e| e == "py")
-        && source.text[..span.start as usize]
-            .rsplit('\n')
-            .next()
-            .is_some_and(|line| line.trim_start().starts_with("keepalive"));
-    is_python_assignment.then(|| {
-        Fix::new(
-            format!("Raise gunicorn `keepalive` to {raised}"),
-            Applicability::Unsafe,
-            vec![Edit::replace(*file, *span, raised.to_string())],
-        )
-    })
+    let raised = Millis::from_secs(proxy_idle.0 / 1000 + 5);
+    let mut edits = Vec::new();
+    for (backend, idle) in backends {
+        edits.push(backend_edit(project, backend, *idle, raised)?);
+    }
+    let title = match backends {
+        [(only, _)] => format!("Raise {}'s idle keepalive timeout to {raised}", only.kind.as_str()),
+        many => format!("Raise the idle keepalive timeout of {} backends to {raised}", many.len()),
+    };
+    Some(Fix::new(title, Applicability::Unsafe, edits))
+}
+
+/// The proxy's upstream idle timeout set to `seconds`: the nginx upstream's
+/// `keepalive_timeout`, or the ingress-nginx `upstream-keepalive-timeout`.
+fn proxy_fix(project: &Project, proxy: &Hop, proxy_idle: Millis, seconds: u64) -> Option<Fix> {
+    let origin = &proxy.settings.idle_timeout.as_ref()?.origin;
+    let (title, edit) = match proxy.kind {
+        HopKind::NginxUpstream => (
+            format!("Set `keepalive_timeout {seconds}s` in the upstream"),
+            match origin {
+                Origin::Explicit { file, span } => Edit::replace(*file, *span, format!("{seconds}s")),
+                _ => insert_into_upstream(project, proxy, &format!("keepalive_timeout {seconds}s;"))?,
+            },
+        ),
+        HopKind::IngressNginx => (
+            format!("Set `upstream-keepalive-timeout: \"{seconds}\"`"),
+            match origin {
+                Origin::Explicit { file, span } => {
+                    let written = span.text(&project.file(*file).text);
+                    Edit::replace(*file, *span, rewrite_duration(written, proxy_idle, Millis::from_secs(seconds))?)
+                }
+                _ => insert_entry(
+                    project,
+                    proxy.file,
+                    proxy.span,
+                    "upstream-keepalive-timeout",
+                    &format!("\"{seconds}\""),
+                )?,
+            },
+        ),
+        _ => return None,
+    };
+    Some(Fix::new(title, Applicability::Safe, vec![edit]))
+}
+
+/// The backend's idle timeout raised to `raised` where it is written, or
+/// added where its settings live.
+fn backend_edit(project: &Project, backend: &Hop, backend_idle: Millis, raised: Millis) -> Option<Edit> {
+    let Origin::Explicit { file, span } = &backend.settings.idle_timeout.as_ref()?.origin else {
+        return absent_backend_setting(project, backend, raised);
+    };
+    let text = &project.file(*file).text;
+    let written = span.text(text);
+    // Tomcat falls back to `connectionTimeout`, which also bounds reading a
+    // request: add `keepAliveTimeout` beside it instead of raising it.
+    match written_key(text, *span) {
+        key if key.eq_ignore_ascii_case("connectionTimeout") => {
+            let quoted = text[span.end as usize..].starts_with(['"', '\'']);
+            let after = span.end + u32::from(quoted);
+            let value = rewrite_duration(written, backend_idle, raised)?;
+            Some(Edit::replace(*file, Span::at(after), format!(" keepAliveTimeout=\"{value}\"")))
+        }
+        // Spring's `connection-timeout` fallback: the property to add is
+        // nested YAML or a properties line; left to the user.
+        key if key.ends_with("connection-timeout") => None,
+        _ => Some(Edit::replace(*file, *span, rewrite_duration(written, backend_idle, raised)?)),
+    }
+}
+
+/// RULES.md "Backend-side settings that are absent": added where the
+/// backend's settings live. Done for gunicorn's config file (`keepalive = N`
+/// appended), the file its other explicit settings come from.
+fn absent_backend_setting(project: &Project, backend: &Hop, raised: Millis) -> Option<Edit> {
+    if backend.kind != HopKind::Gunicorn {
+        return None;
+    }
+    let s = &backend.settings;
+    let origins = [
+        s.worker_class.as_ref().map(|x| &x.origin),
+        s.request_timeout.as_ref().map(|x| &x.origin),
+        s.drain_timeout.as_ref().map(|x| &x.origin),
+        s.recycle_after.as_ref().map(|x| &x.origin),
+        s.recycle_jitter.as_ref().map(|x| &x.origin),
+    ];
+    let explicit = origins.into_iter().filter_map(|o| match o {
+        Some(Origin::Explicit { file, .. }) => Some(*file),
+        _ => None,
+    });
+    let is_conf = |file: &FileId| project.file(*file).path.extension().is_some_and(|e| e == "py");
+    let conf = std::iter::once(backend.file).chain(explicit).find(is_conf)?;
+    let text = &project.file(conf).text;
+    let end = u32::try_from(text.len()).ok()?;
+    let newline = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+    let seconds = raised.0 / 1000;
+    Some(Edit::replace(conf, Span::at(end), format!("{newline}keepalive = {seconds}\n")))
+}
+
+/// The key a value at `span` is written under on its line: the XML
+/// attribute (`connectionTimeout="…"`), the property (`a.b=…`), the YAML key
+/// (`a: …`); empty when there is none.
+fn written_key(text: &str, span: Span) -> &str {
+    let line_start = text[..span.start as usize].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..span.start as usize].trim_end_matches(['"', '\'', ' ', '\t']);
+    let before = before.trim_end_matches(['=', ':']).trim_end();
+    let start =
+        before.rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))).map_or(0, |i| i + 1);
+    &before[start..]
 }
