@@ -18,6 +18,7 @@ use crate::project::Project;
 use crate::rules::nginx_insert::{directive_at, insert_into_block};
 use crate::source::FileId;
 use crate::span::Span;
+use upstream_keepalive_outlives_backend::OncePooled;
 
 use crate::diagnostic::Diagnostic;
 
@@ -121,8 +122,9 @@ fn pool_enabling_fix(
     mut edits: Vec<Edit>,
     turns_on: bool,
 ) -> Option<Fix> {
-    let change = if turns_on { upstream_keepalive_outlives_backend::change_once_pooled(project, proxy) } else { None };
-    let Some(change) = change else {
+    let once_pooled =
+        if turns_on { upstream_keepalive_outlives_backend::once_pooled(project, proxy) } else { OncePooled::Quiet };
+    let OncePooled::Fires(change) = once_pooled else {
         return Some(Fix::safe(title, edits));
     };
     let change = change?;

@@ -57,29 +57,41 @@ pub(super) fn outlives(proxy: &Hop, backend: &Hop) -> Option<(Millis, Millis)> {
     (b != Millis(0) && p >= b).then_some((p, b))
 }
 
-/// The backends linked to `proxy` that close idle connections first, with
-/// their idle timeouts, tightest first; and the proxy's idle timeout.
-fn outlived(project: &Project, proxy: &Hop) -> Option<(Millis, Vec<(&'static str, Millis, Hop)>)> {
+/// A linked backend that closes idle connections before the proxy does.
+struct Outlived<'p> {
+    backend: &'p Hop,
+    idle: Millis,
+}
+
+/// The backends linked to `proxy` that close idle connections first,
+/// tightest first, and the proxy's idle timeout.
+fn outlived<'p>(project: &'p Project, proxy: &Hop) -> Option<(Millis, Vec<Outlived<'p>>)> {
     let graph = project.hop_graph();
-    let mut firing: Vec<(&'static str, Millis, Hop)> = graph
+    let mut firing: Vec<Outlived<'p>> = graph
         .links
         .iter()
         .filter(|l| l.proxy == proxy.id)
         .filter_map(|l| graph.hop(&l.backend))
-        .filter_map(|b| outlives(proxy, b).map(|(_, idle)| (b.kind.as_str(), idle, b.clone())))
+        .filter_map(|backend| outlives(proxy, backend).map(|(_, idle)| Outlived { backend, idle }))
         .collect();
-    firing.sort_by(|a, b| (a.1, &a.2.id).cmp(&(b.1, &b.2.id)));
-    firing.dedup_by(|a, b| a.2.id == b.2.id);
+    firing.sort_by(|a, b| (a.idle, &a.backend.id).cmp(&(b.idle, &b.backend.id)));
+    firing.dedup_by(|a, b| a.backend.id == b.backend.id);
     let p = value(proxy.settings.idle_timeout.as_ref())?;
     (!firing.is_empty()).then_some((p, firing))
 }
 
-/// What KA001 would ask of `proxy` once its pool is on: `None` when it
-/// would not fire, `Some(None)` when it would but has no fix.
-pub(super) fn change_once_pooled(project: &Project, proxy: &Hop) -> Option<Option<Fix>> {
-    let (p, firing) = outlived(project, proxy)?;
-    let backends: Vec<(&Hop, Millis)> = firing.iter().map(|(_, b, hop)| (hop, *b)).collect();
-    Some(fix(project, proxy, &backends, p))
+/// What KA001 would say about a proxy once its pool is on.
+pub(super) enum OncePooled {
+    Quiet,
+    /// It would fire, with this fix if it has one.
+    Fires(Option<Fix>),
+}
+
+pub(super) fn once_pooled(project: &Project, proxy: &Hop) -> OncePooled {
+    match outlived(project, proxy) {
+        Some((p, firing)) => OncePooled::Fires(fix(project, proxy, &firing, p)),
+        None => OncePooled::Quiet,
+    }
 }
 
 /// RULES.md "A proxy setting shared by several backends": one diagnostic
@@ -90,11 +102,11 @@ fn finding(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
         return None;
     }
     let proxy_idle = proxy.settings.idle_timeout.as_ref()?;
-    let (software, b, tightest) = &firing[0];
-    let backends: Vec<(&Hop, Millis)> = firing.iter().map(|(_, b, hop)| (hop, *b)).collect();
-    let fix = fix(project, proxy, &backends, p);
+    let tightest = firing.first()?;
+    let (software, b) = (tightest.backend.kind.as_str(), tightest.idle);
+    let fix = fix(project, proxy, &firing, p);
     // RULES.md "No fix": say what to set where hoplint cannot edit it.
-    let in_code = match tightest.kind {
+    let in_code = match tightest.backend.kind {
         HopKind::Node if fix.is_none() => format!(
             "; set `server.keepAliveTimeout` above {p} in the application (with `headersTimeout` above it), or lower the proxy's"
         ),
@@ -110,9 +122,9 @@ fn finding(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
     );
     let (file, span) = primary(proxy, proxy.settings.idle_timeout.as_ref().map(|s| &s.origin));
     let mut diagnostic = Diagnostic::new(&RULE, file, span, message);
-    for (software, b, backend) in &firing {
+    for Outlived { backend, idle } in &firing {
         let Some(backend_idle) = backend.settings.idle_timeout.as_ref() else { continue };
-        let label = format!("{software} closes idle connections after {b}{}", describe(backend_idle));
+        let label = format!("{} closes idle connections after {idle}{}", backend.kind.as_str(), describe(backend_idle));
         diagnostic = match &backend_idle.origin {
             Origin::Explicit { file, span } => diagnostic.with_related(*file, *span, label),
             _ => diagnostic.with_related(backend.file, backend.span, label),
@@ -128,9 +140,9 @@ fn finding(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
 /// (`[keepalive] margin`); ≥ 10 s → set it on the proxy (safe); otherwise
 /// raise every backend to proxy + 5 s (unsafe). `[fix] prefer` forces one
 /// side. `backends` are the ones the proxy outlives, tightest first.
-fn fix(project: &Project, proxy: &Hop, backends: &[(&Hop, Millis)], proxy_idle: Millis) -> Option<Fix> {
+fn fix(project: &Project, proxy: &Hop, backends: &[Outlived<'_>], proxy_idle: Millis) -> Option<Fix> {
     let policy = project.fix_policy;
-    let (_, tightest) = backends.first()?;
+    let tightest = backends.first()?.idle;
     let target = Millis(tightest.0.saturating_sub(policy.margin.0));
     // Whole seconds, rounded down so the proxy still gives up first.
     let seconds = target.0 / 1000;
@@ -147,11 +159,11 @@ fn fix(project: &Project, proxy: &Hop, backends: &[(&Hop, Millis)], proxy_idle: 
     }
     let raised = Millis::from_secs(proxy_idle.0 / 1000 + 5);
     let mut edits = Vec::new();
-    for (backend, idle) in backends {
+    for Outlived { backend, idle } in backends {
         edits.push(backend_edit(project, backend, *idle, raised)?);
     }
     let title = match backends {
-        [(only, _)] => format!("Raise {}'s idle keepalive timeout to {raised}", only.kind.as_str()),
+        [only] => format!("Raise {}'s idle keepalive timeout to {raised}", only.backend.kind.as_str()),
         many => format!("Raise the idle keepalive timeout of {} backends to {raised}", many.len()),
     };
     Some(Fix::new(title, Applicability::Unsafe, edits))
