@@ -1,10 +1,12 @@
 //! `hoplint hops`.
 
+use std::collections::HashSet;
 use std::io::Write;
 
 use crate::cli::{HopsArgs, HopsFormat};
 use crate::load::load;
 use crate::model::hops::graph;
+use crate::model::keepalive::pool_on;
 use crate::report;
 
 /// Prints every hop with its effective settings; returns the exit code
@@ -13,17 +15,28 @@ pub fn run(args: &HopsArgs) -> u8 {
     let (options, early_errors) = super::check::options(&args.project);
     let (loaded, mut report) = load(&options);
     report.errors.extend(early_errors);
-    let graph = loaded.map(|(project, _)| {
+    let graphed = loaded.map(|(project, _)| {
         let mut graph = graph(&project);
         report.notes.append(&mut graph.notes);
         report.notes.sort();
+        // Whether a pool is used needs the nginx trees: decided while the
+        // project is at hand, for the linked proxies only.
+        let pooled: HashSet<String> = graph
+            .links
+            .iter()
+            .filter_map(|l| graph.hop(&l.proxy))
+            .filter(|proxy| pool_on(&project, proxy))
+            .map(|proxy| proxy.id.clone())
+            .collect();
         report.files = project.files;
-        graph
+        (graph, pooled)
     });
-    let graph = graph.unwrap_or_default();
+    let (graph, pooled) = graphed.unwrap_or_default();
     let body = match args.format {
         HopsFormat::Json => report::hops::json(&graph, &report),
-        HopsFormat::Text => report::hops::text(&graph, &report),
+        HopsFormat::Text => report::hops::text(&graph, &report, &pooled),
+        HopsFormat::Mermaid => report::hops::mermaid(&graph, &pooled),
+        HopsFormat::Dot => report::hops::dot(&graph, &pooled),
     };
     let _ = std::io::stdout().lock().write_all(body.as_bytes());
     if args.format == HopsFormat::Text {
