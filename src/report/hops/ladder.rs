@@ -42,7 +42,7 @@ pub(super) fn ladder(number: usize, chain: &Chain, files: &[SourceFile]) -> Stri
     );
     if !chain.pooled {
         out.push_str(
-            "  the proxy does not reuse connections to it (no pool, or no location uses one): nothing to compare\n",
+            "  the proxy does not reuse connections to this backend (no pool, or no location uses it): keepalive is not compared\n",
         );
     }
     let rows = rows(chain, files);
