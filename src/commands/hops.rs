@@ -1,12 +1,11 @@
 //! `hoplint hops`.
 
-use std::collections::HashSet;
 use std::io::Write;
 
 use crate::cli::{HopsArgs, HopsFormat};
 use crate::load::load;
 use crate::model::hops::graph;
-use crate::model::keepalive::pool_on;
+use crate::model::keepalive::PooledProxies;
 use crate::report;
 
 /// Prints every hop with its effective settings; returns the exit code
@@ -19,15 +18,7 @@ pub fn run(args: &HopsArgs) -> u8 {
         let mut graph = graph(&project);
         report.notes.append(&mut graph.notes);
         report.notes.sort();
-        // Whether a pool is used needs the nginx trees: decided while the
-        // project is at hand, for the linked proxies only.
-        let pooled: HashSet<String> = graph
-            .links
-            .iter()
-            .filter_map(|l| graph.hop(&l.proxy))
-            .filter(|proxy| pool_on(&project, proxy))
-            .map(|proxy| proxy.id.clone())
-            .collect();
+        let pooled = PooledProxies::of(&project, &graph);
         report.files = project.files;
         (graph, pooled)
     });

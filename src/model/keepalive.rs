@@ -2,7 +2,10 @@
 //! KA002): on a pooled connection the sender must give up first, or a
 //! request is sent on a connection the backend is closing.
 
+use std::collections::HashSet;
+
 use crate::model::hop::{Hop, HopKind};
+use crate::model::hops::HopGraph;
 use crate::model::nginx_pool::{Pooling, locations_for};
 use crate::model::setting::{Millis, Setting};
 use crate::project::Project;
@@ -30,6 +33,23 @@ pub fn pool_on(project: &Project, proxy: &Hop) -> bool {
     }
     let name = proxy.id.rsplit("upstream ").next().unwrap_or_default();
     locations_for(project, name).iter().any(|(_, _, pooling)| *pooling == Pooling::Used)
+}
+
+/// The linked proxies whose pool is effectively on: decided while the
+/// project (its nginx trees) is at hand, read by reports that have only the
+/// graph.
+#[derive(Debug, Default)]
+pub struct PooledProxies(HashSet<String>);
+
+impl PooledProxies {
+    pub fn of(project: &Project, graph: &HopGraph) -> Self {
+        let proxies = graph.links.iter().filter_map(|l| graph.hop(&l.proxy));
+        Self(proxies.filter(|proxy| pool_on(project, proxy)).map(|proxy| proxy.id.clone()).collect())
+    }
+
+    pub fn contains(&self, proxy: &Hop) -> bool {
+        self.0.contains(&proxy.id)
+    }
 }
 
 /// How a linked pair fares on one comparison.

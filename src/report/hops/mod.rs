@@ -5,7 +5,6 @@
 mod diagram;
 mod ladder;
 
-use std::collections::HashSet;
 use std::fmt::Write;
 
 use serde_json::{Map, Value, json};
@@ -13,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::check::Report;
 use crate::model::hop::{Hop, HopSettings};
 use crate::model::hops::HopGraph;
-use crate::model::keepalive::{Verdict, idle_verdict, requests_verdict};
+use crate::model::keepalive::{PooledProxies, Verdict, idle_verdict, requests_verdict};
 use crate::model::link::Link;
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::source::SourceFile;
@@ -193,16 +192,15 @@ struct Chain<'g> {
     requests: Verdict,
 }
 
-/// Every link whose hops are in the graph, in the graph's order. `pooled`:
-/// the ids of the proxies whose pool is effectively on.
-fn chains<'g>(graph: &'g HopGraph, pooled: &HashSet<String>) -> Vec<Chain<'g>> {
+/// Every link whose hops are in the graph, in the graph's order.
+fn chains<'g>(graph: &'g HopGraph, pooled: &PooledProxies) -> Vec<Chain<'g>> {
     graph
         .links
         .iter()
         .filter_map(|link| {
             let (proxy, backend) = (graph.hop(&link.proxy)?, graph.hop(&link.backend)?);
             let (p, b) = (&proxy.settings, &backend.settings);
-            let pooled = pooled.contains(&proxy.id);
+            let pooled = pooled.contains(proxy);
             Some(Chain {
                 link,
                 proxy,
@@ -234,8 +232,7 @@ fn software(hop: &Hop) -> String {
 
 /// One block per hop: where it is, then each setting with its value and
 /// where the value comes from; then a ladder per chain (see [`ladder`]).
-/// `pooled`: the ids of the proxies whose pool is effectively on.
-pub fn text(graph: &HopGraph, report: &Report, pooled: &HashSet<String>) -> String {
+pub fn text(graph: &HopGraph, report: &Report, pooled: &PooledProxies) -> String {
     let hops = &graph.hops;
     let mut out = String::new();
     if hops.is_empty() {
@@ -264,11 +261,11 @@ pub fn text(graph: &HopGraph, report: &Report, pooled: &HashSet<String>) -> Stri
 
 /// A `flowchart LR`: a node per hop, an edge per link, mismatched links in
 /// red.
-pub fn mermaid(graph: &HopGraph, pooled: &HashSet<String>) -> String {
+pub fn mermaid(graph: &HopGraph, pooled: &PooledProxies) -> String {
     diagram::Diagram::new(graph, &chains(graph, pooled)).mermaid()
 }
 
 /// A Graphviz `digraph` of the same diagram as [`mermaid`].
-pub fn dot(graph: &HopGraph, pooled: &HashSet<String>) -> String {
+pub fn dot(graph: &HopGraph, pooled: &PooledProxies) -> String {
     diagram::Diagram::new(graph, &chains(graph, pooled)).dot()
 }
