@@ -56,14 +56,13 @@ impl Diagram {
     /// A `flowchart LR`; labels are quoted with Mermaid's entity codes for
     /// the characters a label cannot hold.
     pub(super) fn mermaid(&self) -> String {
-        let label = |lines: &[String]| lines.iter().map(|l| mermaid_escape(l)).collect::<Vec<_>>().join("<br/>");
         let mut out = "flowchart LR\n".to_owned();
-        for (i, lines) in self.nodes.iter().enumerate() {
-            let _ = writeln!(out, "    h{i}[\"{}\"]", label(lines));
-        }
-        for edge in &self.edges {
-            let _ = writeln!(out, "    h{} -->|\"{}\"| h{}", edge.from, label(&edge.lines), edge.to);
-        }
+        self.statements(
+            &mut out,
+            Syntax { codes: MERMAID_CODES, line_break: "<br/>" },
+            |i, label| format!("h{i}[\"{label}\"]"),
+            |edge, label| format!("h{} -->|\"{label}\"| h{}", edge.from, edge.to),
+        );
         // `linkStyle` numbers edges in the order they are declared.
         let broken: Vec<String> =
             self.edges.iter().enumerate().filter(|(_, e)| e.broken).map(|(i, _)| i.to_string()).collect();
@@ -75,18 +74,47 @@ impl Diagram {
 
     /// A `digraph` laid out left to right.
     pub(super) fn dot(&self) -> String {
-        let label = |lines: &[String]| lines.iter().map(|l| dot_escape(l)).collect::<Vec<_>>().join("\\n");
         let mut out = "digraph hops {\n    rankdir=LR;\n    node [shape=box];\n".to_owned();
-        for (i, lines) in self.nodes.iter().enumerate() {
-            let _ = writeln!(out, "    h{i} [label=\"{}\"];", label(lines));
-        }
-        for edge in &self.edges {
-            let style = if edge.broken { ", color=red, fontcolor=red" } else { "" };
-            let _ = writeln!(out, "    h{} -> h{} [label=\"{}\"{style}];", edge.from, edge.to, label(&edge.lines));
-        }
+        self.statements(
+            &mut out,
+            Syntax { codes: DOT_CODES, line_break: "\\n" },
+            |i, label| format!("h{i} [label=\"{label}\"];"),
+            |edge, label| {
+                let style = if edge.broken { ", color=red, fontcolor=red" } else { "" };
+                format!("h{} -> h{} [label=\"{label}\"{style}];", edge.from, edge.to)
+            },
+        );
         out.push_str("}\n");
         out
     }
+
+    /// A statement per node, then one per edge, indented, each given its
+    /// label written in `syntax`.
+    fn statements(
+        &self,
+        out: &mut String,
+        syntax: Syntax,
+        node: impl Fn(usize, &str) -> String,
+        edge: impl Fn(&Edge, &str) -> String,
+    ) {
+        let label = |lines: &[String]| {
+            lines.iter().map(|l| escape(l, syntax.codes)).collect::<Vec<_>>().join(syntax.line_break)
+        };
+        for (i, lines) in self.nodes.iter().enumerate() {
+            let _ = writeln!(out, "    {}", node(i, &label(lines)));
+        }
+        for e in &self.edges {
+            let _ = writeln!(out, "    {}", edge(e, &label(&e.lines)));
+        }
+    }
+}
+
+/// How a format writes a label's text.
+#[derive(Clone, Copy)]
+struct Syntax {
+    /// The escapes of characters a quoted label cannot hold as they are.
+    codes: &'static [(char, &'static str)],
+    line_break: &'static str,
 }
 
 /// The id without the directories of its file: `k8s/shop.yaml:Deployment/web/app`
@@ -134,30 +162,18 @@ fn mismatches(chain: &Chain) -> Vec<String> {
 }
 
 /// Mermaid entity codes for the characters that end or mark up a label.
-fn mermaid_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("#quot;"),
-            '#' => out.push_str("#35;"),
-            '&' => out.push_str("#amp;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+const MERMAID_CODES: &[(char, &str)] = &[('"', "#quot;"), ('#', "#35;"), ('&', "#amp;"), ('<', "#lt;"), ('>', "#gt;")];
 
 /// DOT escapes inside a quoted string.
-fn dot_escape(text: &str) -> String {
+const DOT_CODES: &[(char, &str)] = &[('"', "\\\""), ('\\', "\\\\"), ('\n', "\\n")];
+
+/// `text` with each character `codes` names replaced by its code.
+fn escape(text: &str, codes: &[(char, &str)]) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            _ => out.push(c),
+        match codes.iter().find(|(from, _)| *from == c) {
+            Some((_, code)) => out.push_str(code),
+            None => out.push(c),
         }
     }
     out
@@ -180,7 +196,7 @@ mod tests {
 
     #[test]
     fn labels_are_escaped_for_each_format() {
-        assert_eq!(mermaid_escape(r#"say "hi" #1 <b> & co"#), "say #quot;hi#quot; #35;1 #lt;b#gt; #amp; co");
-        assert_eq!(dot_escape("a \"b\" c\\d\ne"), "a \\\"b\\\" c\\\\d\\ne");
+        assert_eq!(escape(r#"say "hi" #1 <b> & co"#, MERMAID_CODES), "say #quot;hi#quot; #35;1 #lt;b#gt; #amp; co");
+        assert_eq!(escape("a \"b\" c\\d\ne", DOT_CODES), "a \\\"b\\\" c\\\\d\\ne");
     }
 }
