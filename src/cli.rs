@@ -105,6 +105,7 @@ pub struct CheckArgs {
 pub struct HopsArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
+    /// How to print the hops and their chains
     #[arg(long, value_enum, default_value_t = HopsFormat::Text)]
     pub format: HopsFormat,
 }

@@ -52,7 +52,7 @@ pub(super) fn ladder(number: usize, chain: &Chain, files: &[SourceFile]) -> Stri
     };
     let backend_width =
         widest(rows.iter().filter_map(|r| r.backend.as_ref()).filter(|s| !s.origin.is_empty()).map(|s| &s.value));
-    let proxy_width = widest(proxy_cells.iter().chain([&"proxy side".to_owned()]));
+    let proxy_width = widest(proxy_cells.iter()).max("proxy side".len());
     if !rows.is_empty() {
         let _ = writeln!(out, "  {:<22} {:<proxy_width$}     backend side", "", "proxy side");
     }
