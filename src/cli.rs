@@ -28,7 +28,7 @@ pub enum Command {
         format: ListFormat,
     },
     /// Show each proxy and backend found, with its effective settings and
-    /// where each value comes from.
+    /// where each value comes from, and each chain with its mismatches.
     Hops(HopsArgs),
     /// Print a rule's documentation.
     Explain {
@@ -105,14 +105,21 @@ pub struct CheckArgs {
 pub struct HopsArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
+    /// How to print the hops and their chains
     #[arg(long, value_enum, default_value_t = HopsFormat::Text)]
     pub format: HopsFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HopsFormat {
+    /// Every hop's settings, then a ladder per chain with mismatches marked
     Text,
+    /// The `hops` JSON contract
     Json,
+    /// A Mermaid flowchart of the chains
+    Mermaid,
+    /// A Graphviz digraph of the chains
+    Dot,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -218,3 +218,138 @@ fn kubernetes_links_follow_ingress_service_and_selector() {
     // the evidence is the Ingress path that routes to the Service
     assert_eq!(report["chains"][0]["link"]["file"], "web-app.yaml");
 }
+
+/// `hoplint hops ARGS…` run in `dir`, which must succeed; its stdout.
+fn hops_output(dir: &Path, args: &[&str]) -> String {
+    let (status, stdout, stderr) = common::hoplint(dir, args);
+    assert_eq!(status, 0, "{stderr}");
+    stdout
+}
+
+fn example(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
+}
+
+const EXAMPLES: [&str; 3] = ["nginx-tomcat", "ingress-gunicorn", "shop"];
+
+#[test]
+fn every_format_of_the_examples_is_snapshotted() {
+    for name in EXAMPLES {
+        for format in ["text", "mermaid", "dot"] {
+            let stdout = hops_output(&example(name), &["hops", ".", "--format", format]);
+            let mut settings = insta::Settings::clone_current();
+            settings.set_snapshot_suffix(format!("{name}__{format}"));
+            settings.set_prepend_module_to_snapshot(false);
+            settings.bind(|| insta::assert_snapshot!("hops_example", stdout));
+        }
+    }
+}
+
+/// The ladder part of the text output: from the first chain on.
+fn ladders(fixture: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hops");
+    let stdout = hops_output(&root, &["hops", fixture, "--no-config", "--nginx-version", "1.24"]);
+    let start = stdout.find("chain 1  ").unwrap_or_else(|| panic!("no chain in:\n{stdout}"));
+    stdout[start..].to_owned()
+}
+
+/// The mark between the two sides of a chain's row (the first chain of
+/// `text`).
+fn mark(text: &str, label: &str) -> char {
+    let ladder = &text[text.find("chain 1  ").unwrap_or_else(|| panic!("no chain in:\n{text}"))..];
+    let row = ladder.lines().find(|l| l.trim_start().starts_with(label)).unwrap_or_else(|| panic!("no {label} row"));
+    let marks: Vec<char> = row.chars().filter(|c| ['✗', '✓', '·'].contains(c)).collect();
+    assert_eq!(marks.len(), 1, "one mark in {row:?}");
+    marks[0]
+}
+
+#[test]
+fn ladders_mark_breaks_holds_and_unknowns() {
+    let broken = hops_output(&example("nginx-tomcat"), &["hops", "."]);
+    assert!(
+        broken.contains(
+            "chain 1  nginx/nginx.conf:upstream tomcat → tomcat/conf/server.xml (tomcat 11.0.26)  (linked: inline, nginx/nginx.conf:9)"
+        ),
+        "{broken}"
+    );
+    assert_eq!(mark(&broken, "idle keepalive"), '✗', "60s ≥ 20s");
+    assert_eq!(mark(&broken, "requests / connection"), '✗', "1000 > 100");
+    // the hop blocks stay in front of the chains
+    assert!(broken.find("tomcat/conf/server.xml  [tomcat").unwrap() < broken.find("chain 1").unwrap());
+
+    let holds = ladders("ladder-holds");
+    assert_eq!(mark(&holds, "idle keepalive"), '✓', "50s < 65s");
+    assert_eq!(mark(&holds, "requests / connection"), '✓', "90 ≤ 100");
+    assert!(holds.contains("50s  ladder-holds/nginx.conf:7"), "{holds}");
+
+    let unknown = ladders("ladder-unknown");
+    assert_eq!(mark(&unknown, "idle keepalive"), '·', "the backend's keepalive comes from the environment");
+    assert!(unknown.contains("·  ?"), "{unknown}");
+    assert_eq!(mark(&unknown, "requests / connection"), '✓', "gunicorn has no cap");
+
+    let unused = ladders("ladder-pool-unused");
+    assert_eq!(mark(&unused, "idle keepalive"), '·', "HTTP/1.0 never reuses the pool");
+    assert!(unused.contains("keepalive is not compared"), "{unused}");
+}
+
+#[test]
+fn fixture_ladders_are_snapshotted() {
+    for fixture in ["ladder-holds", "ladder-unknown", "ladder-pool-unused"] {
+        let ladder = ladders(fixture);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_suffix(fixture);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| insta::assert_snapshot!("hops_ladder", ladder));
+    }
+}
+
+#[test]
+fn diagrams_have_a_node_per_hop_and_an_edge_per_link() {
+    for name in EXAMPLES {
+        let report = hops_at(&example(name), &["hops", ".", "--format", "json"]);
+        let hop_count = report["hops"].as_array().unwrap().len();
+        let link_count = report["chains"].as_array().unwrap().len();
+        assert!(link_count > 0, "{name} links its hops");
+
+        let mermaid = hops_output(&example(name), &["hops", ".", "--format", "mermaid"]);
+        assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
+        let nodes = mermaid.lines().filter(|l| l.trim_start().starts_with('h') && l.contains("[\"")).count();
+        assert_eq!(nodes, hop_count, "{mermaid}");
+        assert_eq!(mermaid.matches(" -->|\"").count(), link_count, "{mermaid}");
+        // labels are quoted and hold no raw quote
+        for line in mermaid.lines().filter(|l| l.contains('"')) {
+            assert_eq!(line.matches('"').count(), 2, "{line}");
+        }
+
+        let dot = hops_output(&example(name), &["hops", ".", "--format", "dot"]);
+        assert!(dot.starts_with("digraph "), "{dot}");
+        assert!(dot.ends_with("}\n"), "{dot}");
+        assert_eq!(dot.matches(" -> ").count(), link_count, "{dot}");
+    }
+}
+
+#[test]
+fn mismatched_links_are_drawn_red() {
+    let mermaid = hops_output(&example("nginx-tomcat"), &["hops", ".", "--format", "mermaid"]);
+    assert!(mermaid.contains("✗ idle 60s ≥ 20s"), "{mermaid}");
+    assert!(mermaid.contains("linkStyle 0 stroke:red"), "{mermaid}");
+    let dot = hops_output(&example("nginx-tomcat"), &["hops", ".", "--format", "dot"]);
+    assert!(dot.contains("color=red"), "{dot}");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hops");
+    let holds = hops_output(&root, &["hops", "ladder-holds", "--format", "mermaid", "--no-config"]);
+    assert!(!holds.contains("linkStyle") && !holds.contains('✗'), "{holds}");
+}
+
+#[test]
+fn graphviz_accepts_the_dot_output() {
+    let dot_available = std::process::Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success());
+    if !dot_available {
+        return common::skip_or_fail("graphviz (dot)");
+    }
+    for name in EXAMPLES {
+        let dot = hops_output(&example(name), &["hops", ".", "--format", "dot"]);
+        let output = assert_cmd::Command::new("dot").arg("-Tsvg").write_stdin(dot).output().unwrap();
+        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(String::from_utf8_lossy(&output.stdout).contains("<svg"), "{name}");
+    }
+}

@@ -5,6 +5,7 @@ use std::io::Write;
 use crate::cli::{HopsArgs, HopsFormat};
 use crate::load::load;
 use crate::model::hops::graph;
+use crate::model::keepalive::PooledProxies;
 use crate::report;
 
 /// Prints every hop with its effective settings; returns the exit code
@@ -13,17 +14,20 @@ pub fn run(args: &HopsArgs) -> u8 {
     let (options, early_errors) = super::check::options(&args.project);
     let (loaded, mut report) = load(&options);
     report.errors.extend(early_errors);
-    let graph = loaded.map(|(project, _)| {
+    let graphed = loaded.map(|(project, _)| {
         let mut graph = graph(&project);
         report.notes.append(&mut graph.notes);
         report.notes.sort();
+        let pooled = PooledProxies::of(&project, &graph);
         report.files = project.files;
-        graph
+        (graph, pooled)
     });
-    let graph = graph.unwrap_or_default();
+    let (graph, pooled) = graphed.unwrap_or_default();
     let body = match args.format {
         HopsFormat::Json => report::hops::json(&graph, &report),
-        HopsFormat::Text => report::hops::text(&graph, &report),
+        HopsFormat::Text => report::hops::text(&graph, &report, &pooled),
+        HopsFormat::Mermaid => report::hops::mermaid(&graph, &pooled),
+        HopsFormat::Dot => report::hops::dot(&graph, &pooled),
     };
     let _ = std::io::stdout().lock().write_all(body.as_bytes());
     if args.format == HopsFormat::Text {

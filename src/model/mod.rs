@@ -15,6 +15,7 @@ pub mod ingress_nginx;
 pub mod interpolation;
 pub mod jvm;
 pub mod k8s;
+pub mod keepalive;
 pub mod limits;
 pub mod link;
 pub mod nginx;

@@ -1,5 +1,9 @@
-//! `hoplint hops` output: DESIGN.md's `hops --format json` contract, and a
-//! readable text form.
+//! `hoplint hops` output: DESIGN.md's `hops --format json` contract, a
+//! readable text form with a ladder per chain, and Mermaid and Graphviz
+//! diagrams of the chains.
+
+mod diagram;
+mod ladder;
 
 use std::fmt::Write;
 
@@ -8,6 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::check::Report;
 use crate::model::hop::{Hop, HopSettings};
 use crate::model::hops::HopGraph;
+use crate::model::keepalive::{PooledProxies, Verdict, idle_verdict, requests_verdict};
 use crate::model::link::Link;
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::source::SourceFile;
@@ -80,6 +85,15 @@ fn setting_json<T: JsonValue>(setting: &Setting<T>, files: &[SourceFile]) -> Val
     Value::Object(out)
 }
 
+/// A setting's value for people: `?` when unknown, `unbounded` for no limit.
+fn value_text<T: JsonValue>(setting: &Setting<T>) -> String {
+    match (&setting.value, &setting.origin) {
+        (Some(v), _) => v.text(),
+        (None, Origin::Unknown { .. }) => "?".to_owned(),
+        (None, _) => "unbounded".to_owned(),
+    }
+}
+
 /// Calls `f` with (JSON key, text label, value text, origin) for each setting
 /// the hop kind has, in the contract's order.
 fn each_setting(settings: &HopSettings, f: &mut dyn FnMut(&'static str, &'static str, Value, String, &Origin)) {
@@ -91,12 +105,7 @@ fn each_setting(settings: &HopSettings, f: &mut dyn FnMut(&'static str, &'static
     ) {
         if let Some(s) = setting {
             let value = s.value.as_ref().map_or(Value::Null, JsonValue::json);
-            let text = match (&s.value, &s.origin) {
-                (Some(v), _) => v.text(),
-                (None, Origin::Unknown { .. }) => "?".to_owned(),
-                (None, _) => "unbounded".to_owned(),
-            };
-            emit(key, label, value, text, &s.origin);
+            emit(key, label, value, value_text(s), &s.origin);
         }
     }
     visit("idle_timeout", "idle keepalive", settings.idle_timeout.as_ref(), f);
@@ -172,9 +181,58 @@ fn origin_text(origin: &Origin, files: &[SourceFile]) -> String {
     }
 }
 
+/// A link with its two hops and how they compare.
+struct Chain<'g> {
+    link: &'g Link,
+    proxy: &'g Hop,
+    backend: &'g Hop,
+    /// The proxy reuses connections to the backend at all.
+    pooled: bool,
+    idle: Verdict,
+    requests: Verdict,
+}
+
+/// Every link whose hops are in the graph, in the graph's order.
+fn chains<'g>(graph: &'g HopGraph, pooled: &PooledProxies) -> Vec<Chain<'g>> {
+    graph
+        .links
+        .iter()
+        .filter_map(|link| {
+            let (proxy, backend) = (graph.hop(&link.proxy)?, graph.hop(&link.backend)?);
+            let (p, b) = (&proxy.settings, &backend.settings);
+            let pooled = pooled.contains(proxy);
+            Some(Chain {
+                link,
+                proxy,
+                backend,
+                pooled,
+                idle: idle_verdict(p.idle_timeout.as_ref(), b.idle_timeout.as_ref(), pooled),
+                requests: requests_verdict(
+                    p.max_requests_per_connection.as_ref(),
+                    b.max_requests_per_connection.as_ref(),
+                    pooled,
+                ),
+            })
+        })
+        .collect()
+}
+
+/// A hop's software: kind, version when known, and worker class when set,
+/// e.g. `gunicorn 23.0.0, gthread`.
+fn software(hop: &Hop) -> String {
+    let mut out = hop.kind.as_str().to_owned();
+    if let Some(version) = hop.software_version.as_ref().and_then(|v| v.value.as_deref()) {
+        let _ = write!(out, " {version}");
+    }
+    if let Some(class) = hop.settings.worker_class.as_ref().and_then(|c| c.value.as_deref()) {
+        let _ = write!(out, ", {class}");
+    }
+    out
+}
+
 /// One block per hop: where it is, then each setting with its value and
-/// where the value comes from.
-pub fn text(graph: &HopGraph, report: &Report) -> String {
+/// where the value comes from; then a ladder per chain (see [`ladder`]).
+pub fn text(graph: &HopGraph, report: &Report, pooled: &PooledProxies) -> String {
     let hops = &graph.hops;
     let mut out = String::new();
     if hops.is_empty() {
@@ -195,17 +253,19 @@ pub fn text(graph: &HopGraph, report: &Report) -> String {
         });
         out.push('\n');
     }
-    for link in &graph.links {
-        let source = &report.files[link.file.0 as usize];
-        let line = source.lines.line(link.span.start);
-        let _ = writeln!(
-            out,
-            "chain  {} → {}  ({}, {}:{line})",
-            link.proxy,
-            link.backend,
-            link.how.as_str(),
-            source.display_path()
-        );
+    for (index, chain) in chains(graph, pooled).iter().enumerate() {
+        out.push_str(&ladder::ladder(index + 1, chain, &report.files));
     }
     out
+}
+
+/// A `flowchart LR`: a node per hop, an edge per link, mismatched links in
+/// red.
+pub fn mermaid(graph: &HopGraph, pooled: &PooledProxies) -> String {
+    diagram::Diagram::new(graph, &chains(graph, pooled)).mermaid()
+}
+
+/// A Graphviz `digraph` of the same diagram as [`mermaid`].
+pub fn dot(graph: &HopGraph, pooled: &PooledProxies) -> String {
+    diagram::Diagram::new(graph, &chains(graph, pooled)).dot()
 }
