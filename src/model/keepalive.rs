@@ -27,12 +27,21 @@ pub fn requests_exceed(proxy: u64, backend: Option<u64>) -> bool {
 /// on"): it has one, and for an nginx upstream at least one location using
 /// it speaks HTTP/1.1 without `Connection: close`.
 pub fn pool_on(project: &Project, proxy: &Hop) -> bool {
-    let has_pool = proxy.settings.pool.as_ref().and_then(|p| p.value).unwrap_or(false);
-    if !has_pool || proxy.kind != HopKind::NginxUpstream {
-        return has_pool;
+    if !has_pool(proxy) || proxy.kind != HopKind::NginxUpstream {
+        return has_pool(proxy);
     }
-    let name = proxy.id.rsplit("upstream ").next().unwrap_or_default();
-    locations_for(project, name).iter().any(|(_, _, pooling)| *pooling == Pooling::Used)
+    locations_for(project, upstream_name(proxy)).iter().any(|u| u.pooling() == Pooling::Used)
+}
+
+/// Whether the proxy sets up a pool at all (an nginx upstream's explicit
+/// `keepalive` or the version's default; ingress-nginx's connections).
+pub fn has_pool(proxy: &Hop) -> bool {
+    proxy.settings.pool.as_ref().and_then(|p| p.value).unwrap_or(false)
+}
+
+/// The name of an nginx upstream hop (`file:upstream NAME`).
+pub fn upstream_name(proxy: &Hop) -> &str {
+    proxy.id.rsplit("upstream ").next().unwrap_or_default()
 }
 
 /// The linked proxies whose pool is effectively on: decided while the

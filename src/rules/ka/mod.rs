@@ -12,7 +12,8 @@ mod websocket_map_closes_keepalive;
 
 use crate::fix::{Applicability, Edit, Fix};
 use crate::model::hop::{Hop, HopKind};
-use crate::model::nginx_pool::{Pooling, UpstreamUse, locations_for};
+use crate::model::keepalive::{has_pool, pool_on, upstream_name};
+use crate::model::nginx_pool::{UpstreamUse, locations_for};
 use crate::model::setting::Origin;
 use crate::project::Project;
 use crate::rules::nginx_insert::{directive_at, insert_into_block};
@@ -35,21 +36,6 @@ pub(super) static RULES: &[&Rule] = &[
     &websocket_map_closes_keepalive::RULE,             // KA009
     &backend_max_requests_closes_silently::RULE,       // KA010
 ];
-
-/// RULES.md "Pool effectively on": for nginx, the upstream has a pool and
-/// some location using it speaks HTTP/1.1 without `Connection: close`; the
-/// ingress-nginx hop's `pool` already says so.
-fn pool_on(project: &Project, proxy: &Hop) -> bool {
-    if !has_pool(proxy) {
-        return false;
-    }
-    match proxy.kind {
-        HopKind::NginxUpstream => {
-            locations_for(project, upstream_name(proxy)).iter().any(|u| u.pooling() == Pooling::Used)
-        }
-        _ => true,
-    }
-}
 
 /// RULES.md "Where a finding is reported": the explicit setting (`setting`),
 /// else the pool's `keepalive`, else the hop's own line.
@@ -81,11 +67,6 @@ fn insert_into_location(project: &Project, use_: &UpstreamUse<'_>, line: &str) -
     insert_into_block(project, use_.file, use_.block, line, &|name| name.starts_with("proxy_"))
 }
 
-/// The name of an nginx upstream hop (`file:upstream NAME`).
-fn upstream_name(proxy: &Hop) -> &str {
-    proxy.id.rsplit("upstream ").next().unwrap_or_default()
-}
-
 /// The nginx upstream hops whose pool is on (explicit `keepalive N` or the
 /// version's default), with the locations that use them.
 fn pooled_upstreams(project: &Project) -> impl Iterator<Item = (&Hop, Vec<UpstreamUse<'_>>)> {
@@ -95,10 +76,6 @@ fn pooled_upstreams(project: &Project) -> impl Iterator<Item = (&Hop, Vec<Upstre
         .iter()
         .filter(|h| h.kind == HopKind::NginxUpstream && has_pool(h))
         .map(|h| (h, locations_for(project, upstream_name(h))))
-}
-
-fn has_pool(proxy: &Hop) -> bool {
-    proxy.settings.pool.as_ref().and_then(|p| p.value).unwrap_or(false)
 }
 
 /// For a value that is nginx's default: ` (X is the default for nginx 1.24.0, assumed)`.

@@ -3,6 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix, FixAvailability};
 use crate::model::hop::{Hop, HopKind};
+use crate::model::keepalive::idle_outlives;
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::project::Project;
 use crate::rules::value_edit::rewrite_duration;
@@ -52,9 +53,7 @@ fn describe(setting: &Setting<Millis>) -> String {
 pub(super) fn outlives(proxy: &Hop, backend: &Hop) -> Option<(Millis, Millis)> {
     let p = value(proxy.settings.idle_timeout.as_ref())?;
     let b = value(backend.settings.idle_timeout.as_ref())?;
-    // A backend that closes after every response says so (`Connection:
-    // close`): nothing is ever reused. An unbounded backend never closes.
-    (b != Millis(0) && p >= b).then_some((p, b))
+    idle_outlives(p, b).then_some((p, b))
 }
 
 /// A linked backend that closes idle connections before the proxy does.

@@ -3,6 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix, FixAvailability};
 use crate::model::hop::{Hop, HopKind};
+use crate::model::keepalive::requests_exceed;
 use crate::model::setting::{Origin, Setting};
 use crate::project::Project;
 use crate::rules::{Check, Rule, rule_doc};
@@ -37,7 +38,7 @@ fn announces_close(kind: HopKind) -> bool {
 fn finding(project: &Project, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> {
     let (p, proxy_setting) = known(proxy.settings.max_requests_per_connection.as_ref())?;
     let (b, backend_setting) = known(backend.settings.max_requests_per_connection.as_ref())?;
-    if p <= b || !pool_on(project, proxy) {
+    if !requests_exceed(p, Some(b)) || !pool_on(project, proxy) {
         return None;
     }
     let software = backend.kind.as_str();
