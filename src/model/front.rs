@@ -6,8 +6,6 @@
 //! hoplint.toml: `[front]` stands in front of every nginx of the project.
 //! An NLB passes TCP connections through (layer 4) and pools nothing.
 
-use std::path::Path;
-
 use crate::knowledge::images::{self, Software};
 use crate::knowledge::load_balancers::{AWS_ALB, AWS_ELB, GCP_ALB, LoadBalancerKind};
 use crate::model::hop::{Hop, HopKind, HopSettings};
@@ -29,6 +27,8 @@ const ELB_IDLE_TIMEOUT: &str = "service.beta.kubernetes.io/aws-load-balancer-con
 /// The ALB's attributes, `key=value` pairs separated by commas.
 const ALB_ATTRIBUTES: &str = "alb.ingress.kubernetes.io/load-balancer-attributes";
 const ALB_IDLE_TIMEOUT: &str = "idle_timeout.timeout_seconds";
+/// The label the ingress-nginx chart puts on the controller's pods.
+const CHART_NAME_LABEL: &str = "app.kubernetes.io/name";
 
 /// The load balancer hops and their links to what they front.
 #[derive(Debug, Default)]
@@ -182,14 +182,13 @@ fn configured(project: &Project) -> Option<Declared> {
 /// What a load-balancing Service, or the Services an Ingress routes to,
 /// send traffic to.
 fn fronted_by(project: &Project, hops: &[Hop], manifests: &Manifests, object: &Object) -> Vec<String> {
+    let Some(ingress) = object.ingress() else { return service_fronts(project, hops, manifests, object) };
     let here = project.file(manifests.file).path.as_path();
-    let namespace = &object.meta.namespace;
-    let Some(ingress) = object.ingress() else { return service_fronts(project, hops, here, object) };
     let paths = ingress.rules.iter().flat_map(|r| &r.paths).filter_map(|p| p.backend.as_ref());
     let mut out: Vec<String> = Vec::new();
     for backend in paths.chain(&ingress.default_backend) {
-        for (m, service) in link::services_named(project, here, namespace, &backend.service.value) {
-            out.extend(service_fronts(project, hops, &project.file(m.file).path, service));
+        for (m, service) in link::services_named(project, here, &object.meta.namespace, &backend.service.value) {
+            out.extend(service_fronts(project, hops, m, service));
         }
     }
     out.sort();
@@ -197,26 +196,36 @@ fn fronted_by(project: &Project, hops: &[Hop], manifests: &Manifests, object: &O
     out
 }
 
-/// The hops behind a Service (in file `here`): the ingress-nginx controller
-/// or the nginx servers of an nginx workload it selects (their client side),
-/// else the backends of the containers it routes to.
-fn service_fronts(project: &Project, hops: &[Hop], here: &Path, object: &Object) -> Vec<String> {
+/// The hops behind a Service of `manifests`: the ingress-nginx controller or
+/// the nginx servers of an nginx workload it selects (their client side),
+/// else the backends of the containers it routes to. A Service that selects
+/// no workload in scope but the chart's controller label fronts the
+/// ingress-nginx controller whose configuration is in scope.
+fn service_fronts(project: &Project, hops: &[Hop], manifests: &Manifests, object: &Object) -> Vec<String> {
     let Some(service) = object.service() else { return Vec::new() };
     let namespace = &object.meta.namespace;
     let controllers = crate::model::ingress_nginx::find_controllers(&project.k8s);
     let ingress_hops: Vec<&Hop> = hops.iter().filter(|h| h.kind == HopKind::IngressNginx).collect();
+    let controller = |file: FileId| link::controller_for(project, &ingress_hops, file).map(|h| h.id.clone());
     let mut out = Vec::new();
-    for manifests in &project.k8s {
-        for selected in manifests.objects.iter().filter(|o| &o.meta.namespace == namespace) {
+    let mut selects_any = false;
+    for m in &project.k8s {
+        for selected in m.objects.iter().filter(|o| &o.meta.namespace == namespace) {
             let Some(workload) = selected.workload().filter(|w| link::selects(&service.selector, w)) else { continue };
+            selects_any = true;
             if controllers.iter().any(|c| std::ptr::eq(c.object, selected)) {
-                out.extend(link::controller_for(project, &ingress_hops, manifests.file).map(|h| h.id.clone()));
+                out.extend(controller(m.file));
             } else if runs_nginx(workload) {
-                out.extend(nginx_servers(project, hops, manifests, workload));
+                out.extend(nginx_servers(project, hops, m, workload));
             }
         }
     }
+    let chart_label = service.selector.iter().any(|s| s.key == CHART_NAME_LABEL && s.value == "ingress-nginx");
+    if !selects_any && chart_label {
+        out.extend(controller(manifests.file));
+    }
     if out.is_empty() {
+        let here = project.file(manifests.file).path.as_path();
         let backends = link::service_containers(project, here, namespace, object, None);
         out.extend(backends.into_iter().filter(|id| hops.iter().any(|h| &h.id == id && link::is_backend(h.kind))));
     }

@@ -1,5 +1,6 @@
 //! KA: keepalive between hops.
 
+mod front_lb_outlives_proxy;
 mod upstream_keepalive_outlives_backend;
 mod upstream_keepalive_requests_exceed_backend;
 
@@ -10,6 +11,7 @@ use crate::model::setting::Origin;
 use crate::project::Project;
 use crate::source::FileId;
 use crate::span::Span;
+use crate::syntax::nginx::Directive;
 
 use crate::diagnostic::Diagnostic;
 
@@ -18,6 +20,7 @@ use super::Rule;
 pub(super) static RULES: &[&Rule] = &[
     &upstream_keepalive_outlives_backend::RULE,        // KA001
     &upstream_keepalive_requests_exceed_backend::RULE, // KA002
+    &front_lb_outlives_proxy::RULE,                    // KA008
 ];
 
 /// RULES.md "Pool effectively on": for nginx, the upstream has a pool and
@@ -50,25 +53,40 @@ fn primary(proxy: &Hop, setting: Option<&Origin>) -> (FileId, Span) {
 }
 
 /// An insertion after the upstream's last keepalive-module directive (else
-/// before its `}`), at the indentation of its first directive (RULES.md
-/// "Inserted directives").
+/// before its `}`).
 fn insert_into_upstream(project: &Project, proxy: &Hop, line: &str) -> Option<Edit> {
-    let tree = project.nginx.tree(proxy.file)?;
-    let text = &project.file(proxy.file).text;
+    let module = ["keepalive", "keepalive_timeout", "keepalive_requests", "keepalive_time"];
+    insert_into_block(project, proxy.file, proxy.span, &|_, name| module.contains(&name), line)
+}
+
+/// An insertion into the block named at `block` in `file`: after the block's
+/// last directive of the same module (`same_module`), else before its `}`,
+/// at the indentation of its first directive (RULES.md "Inserted
+/// directives").
+fn insert_into_block(
+    project: &Project,
+    file: FileId,
+    block: Span,
+    same_module: &dyn Fn(&Directive, &str) -> bool,
+    line: &str,
+) -> Option<Edit> {
+    let tree = project.nginx.tree(file)?;
+    let text = &project.file(file).text;
     let mut found = None;
     tree.walk(&mut |d, _| {
-        if d.name_part().span == proxy.span {
-            found = d
-                .block()
-                .map(|b| (b.directives().map(|c| (c.name(text).into_owned(), c.span())).collect::<Vec<_>>(), b.close));
+        if d.name_part().span == block {
+            found = d.block().map(|b| {
+                let children: Vec<(Span, bool)> =
+                    b.directives().map(|c| (c.span(), same_module(c, &c.name(text)))).collect();
+                (children, b.close)
+            });
         }
     });
     let (children, close) = found?;
-    let first = children.first().map(|(_, s)| *s)?;
+    let first = children.first().map(|(s, _)| *s)?;
     let line_start = text[..first.start as usize].rfind('\n').map_or(0, |i| i + 1);
     let indent = &text[line_start..first.start as usize];
-    let module = ["keepalive", "keepalive_timeout", "keepalive_requests", "keepalive_time"];
-    let anchor = children.iter().rev().find(|(name, _)| module.contains(&name.as_str())).map(|(_, s)| *s);
+    let anchor = children.iter().rev().find(|(_, same)| *same).map(|(s, _)| *s);
     let at = match anchor {
         Some(after) => {
             let end = text[after.end as usize..].find('\n').map_or(text.len(), |i| after.end as usize + i + 1);
@@ -76,7 +94,20 @@ fn insert_into_upstream(project: &Project, proxy: &Hop, line: &str) -> Option<Ed
         }
         None => close?.start,
     };
-    Some(Edit::replace(proxy.file, Span::at(at), format!("{indent}{line}\n")))
+    Some(Edit::replace(file, Span::at(at), format!("{indent}{line}\n")))
+}
+
+/// Sets the backend's idle timeout to `seconds` where hoplint can edit it
+/// exactly: a `keepalive = N` assignment in a gunicorn.conf.py.
+fn gunicorn_keepalive_edit(project: &Project, backend: &Hop, seconds: u64) -> Option<Edit> {
+    let Origin::Explicit { file, span } = &backend.settings.idle_timeout.as_ref()?.origin else { return None };
+    let source = project.file(*file);
+    let is_python_assignment = source.path.extension().is_some_and(|e| e == "py")
+        && source.text[..span.start as usize]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|line| line.trim_start().starts_with("keepalive"));
+    is_python_assignment.then(|| Edit::replace(*file, *span, seconds.to_string()))
 }
 
 /// Runs `finding` on every linked (proxy, backend) pair.

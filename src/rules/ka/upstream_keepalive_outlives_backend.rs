@@ -8,7 +8,7 @@ use crate::project::Project;
 use crate::rules::{Check, Rule, rule_doc};
 use crate::settings::FixSide;
 
-use super::{each_link, insert_into_upstream, pool_on, primary};
+use super::{each_link, gunicorn_keepalive_edit, insert_into_upstream, pool_on, primary};
 
 pub(crate) static RULE: Rule = Rule {
     code: "KA001",
@@ -93,18 +93,6 @@ fn fix(project: &Project, proxy: &Hop, backend: &Hop, proxy_idle: Millis, backen
         return None;
     }
     let raised = proxy_idle.0 / 1000 + 5;
-    let Origin::Explicit { file, span } = &backend.settings.idle_timeout.as_ref()?.origin else { return None };
-    let source = project.file(*file);
-    let is_python_assignment = source.path.extension().is_some_and(|e| e == "py")
-        && source.text[..span.start as usize]
-            .rsplit('\n')
-            .next()
-            .is_some_and(|line| line.trim_start().starts_with("keepalive"));
-    is_python_assignment.then(|| {
-        Fix::new(
-            format!("Raise gunicorn `keepalive` to {raised}"),
-            Applicability::Unsafe,
-            vec![Edit::replace(*file, *span, raised.to_string())],
-        )
-    })
+    let edit = gunicorn_keepalive_edit(project, backend, raised)?;
+    Some(Fix::new(format!("Raise gunicorn `keepalive` to {raised}"), Applicability::Unsafe, vec![edit]))
 }
