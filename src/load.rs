@@ -113,11 +113,7 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         compose: formats.compose,
         backends: formats.backends,
         fix_policy: config.fix_policy(),
-        graph_config: GraphConfig {
-            file: settings_file,
-            links: config.link.clone(),
-            front: config.front.clone(),
-        },
+        graph_config: GraphConfig { file: settings_file, links: config.link.clone(), front: config.front.clone() },
         graph: std::sync::OnceLock::new(),
     };
     report.notes.sort();

@@ -271,10 +271,8 @@ fn check_front(text: &str, front: &FrontSection) -> Result<(), (String, String)>
     if let Some(idle) = &front.idle_timeout
         && parse_time(idle.get_ref()).is_none()
     {
-        let message = format!(
-            "invalid `idle-timeout = \"{}\"` in [front]: expected a time such as 60s or 10m",
-            idle.get_ref()
-        );
+        let message =
+            format!("invalid `idle-timeout = \"{}\"` in [front]: expected a time such as 60s or 10m", idle.get_ref());
         return Err((location(text, idle.span().start), message));
     }
     Ok(())

@@ -345,7 +345,10 @@ fn link_and_front_entries_are_strict() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "nginx.conf", CLEAN);
     for (settings, expected) in [
-        ("[[link]]\nproxy = \"nginx.conf:upstream app\"\nbakend = \"app/gunicorn.conf.py\"\n", "did you mean `backend`"),
+        (
+            "[[link]]\nproxy = \"nginx.conf:upstream app\"\nbakend = \"app/gunicorn.conf.py\"\n",
+            "did you mean `backend`",
+        ),
         ("[front]\nkind = \"aws-alv\"\n", "did you mean `aws-alb`"),
         ("[front]\nidle-timeout = \"sixty\"\n", "invalid `idle-timeout = \"sixty\"` in [front]"),
         ("[front]\nidle_timeout = \"60s\"\n", "did you mean `idle-timeout`"),

@@ -150,7 +150,8 @@ fn elb_idle(meta: &Meta, file: FileId) -> Setting<Millis> {
 
 fn alb_idle(meta: &Meta, file: FileId) -> Setting<Millis> {
     let Some(attributes) = meta.annotation(ALB_ATTRIBUTES) else { return default_idle(AWS_ALB) };
-    let idle = attributes.value.split(',').filter_map(|pair| pair.split_once('=')).find(|(k, _)| k.trim() == ALB_IDLE_TIMEOUT);
+    let idle =
+        attributes.value.split(',').filter_map(|pair| pair.split_once('=')).find(|(k, _)| k.trim() == ALB_IDLE_TIMEOUT);
     match idle {
         Some((_, value)) => seconds(value, file, attributes.value_span, ALB_IDLE_TIMEOUT),
         None => default_idle(AWS_ALB),

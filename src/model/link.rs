@@ -128,9 +128,7 @@ fn matching_hops<'h>(
     candidates
         .iter()
         .copied()
-        .filter(|h| {
-            wanted.contains(&absolute(&project.file(h.file).path)) && suffix.is_none_or(|s| names(&h.id, s))
-        })
+        .filter(|h| wanted.contains(&absolute(&project.file(h.file).path)) && suffix.is_none_or(|s| names(&h.id, s)))
         .collect()
 }
 
