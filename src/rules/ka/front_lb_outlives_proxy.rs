@@ -139,13 +139,12 @@ fn fix(project: &Project, hop: &Hop, setting: &Setting<Millis>, target: u64) -> 
     };
     let (title, edit) = match hop.kind {
         HopKind::NginxServer => {
-            let edit = match explicit {
-                Some((file, span)) => Edit::replace(file, span, format!("{target}s")),
-                None => {
-                    let (file, http) = project.nginx_enclosing_block(hop.file, hop.span, "http")?;
-                    let line = format!("keepalive_timeout {target}s;");
-                    insert_into_block(project, file, http.name_part().span, &is_core_simple_directive, &line)?
-                }
+            let edit = if let Some((file, span)) = explicit {
+                Edit::replace(file, span, format!("{target}s"))
+            } else {
+                let (file, http) = project.nginx_enclosing_block(hop.file, hop.span, "http")?;
+                let line = format!("keepalive_timeout {target}s;");
+                insert_into_block(project, file, http.name_part().span, &is_core_simple_directive, &line)?
             };
             (format!("Set `keepalive_timeout {target}s`"), edit)
         }
@@ -194,22 +193,19 @@ fn insert_config_key(project: &Project, hop: &Hop, target: u64) -> Option<Edit> 
     let (line, entries) = config_keys(project, hop)?;
     let text = &project.file(hop.file).text;
     let line_start = |at: u32| text[..at as usize].rfind('\n').map_or(0, |i| i + 1);
-    let (after, indent) = match entries.last() {
-        Some(last) => {
-            let start = line_start(last.key_span.start);
-            let indent = &text[start..last.key_span.start as usize];
-            if !indent.trim().is_empty() {
-                return None;
-            }
-            (last.value_span.end, indent.to_owned())
+    let (after, indent) = if let Some(last) = entries.last() {
+        let start = line_start(last.key_span.start);
+        let indent = &text[start..last.key_span.start as usize];
+        if !indent.trim().is_empty() {
+            return None;
         }
-        None => {
-            if !line.text(text).trim_end().ends_with(':') {
-                return None;
-            }
-            let start = line_start(line.start);
-            (line.end, format!("{}  ", &text[start..line.start as usize]))
+        (last.value_span.end, indent.to_owned())
+    } else {
+        if !line.text(text).trim_end().ends_with(':') {
+            return None;
         }
+        let start = line_start(line.start);
+        (line.end, format!("{}  ", &text[start..line.start as usize]))
     };
     let end = text[after as usize..].find('\n').map_or(text.len(), |i| after as usize + i + 1);
     let at = u32::try_from(end).ok()?;
