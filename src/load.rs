@@ -9,7 +9,7 @@ use crate::knowledge::{self, Version, nginx_directives, version};
 use crate::model::nginx::{self as nginx_model, Loader, Modules};
 use crate::model::problem::ParseProblem;
 use crate::model::setting::Setting;
-use crate::project::{EmbeddedFile, Note, Project, ResolvedVersion, VersionSource};
+use crate::project::{EmbeddedFile, GraphConfig, Note, Project, ResolvedVersion, VersionSource};
 use crate::rules::Selection;
 use crate::settings::{self, Loaded};
 use crate::source::classify::{self, Kind};
@@ -75,6 +75,7 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
     };
     let inputs = found.files.into_iter().map(overridden).chain(options.stdin.clone());
     let mut read = read_inputs(inputs, found.unreadable, &forced, &mut report);
+    let settings_file = config_file.path.as_deref().map(|path| add_settings_file(&mut read, path, &config_file.text));
 
     let mut modules = configured_modules(config, config_path.as_deref(), &mut report);
     let formats = parse_formats(&mut read);
@@ -95,7 +96,7 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         let message = format!("nginx version assumed: {} (newest stable)", nginx_version.written);
         report.notes.push(Note { file: None, line: None, message });
     }
-    let virtual_files = formats.embedded.len();
+    let virtual_files = formats.embedded.len() + usize::from(settings_file.is_some());
     report.files_parsed = read.files.len() - read.unreadable.len() - virtual_files;
 
     let project = Project {
@@ -116,6 +117,7 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         compose: formats.compose,
         backends: formats.backends,
         fix_policy: config.fix_policy(),
+        graph_config: GraphConfig { file: settings_file, links: config.link.clone(), front: config.front.clone() },
         graph: std::sync::OnceLock::new(),
     };
     report.notes.sort();
@@ -209,6 +211,15 @@ fn read_inputs(
         read.files.push(file);
     }
     read
+}
+
+/// Adds hoplint.toml as a source file of no kind: nothing parses or lints it,
+/// but findings about its `[[link]]` entries point at its lines and inline
+/// suppressions in it work.
+fn add_settings_file(read: &mut Read, path: &Path, text: &str) -> FileId {
+    let id = FileId(index(read.files.len()));
+    read.files.push(SourceFile::new(crate::source::relative_to_cwd(path), text.as_bytes().to_vec()));
+    id
 }
 
 /// What the non-nginx readers produced.

@@ -20,6 +20,7 @@ use crate::model::puma::PumaConf;
 use crate::model::setting::Setting;
 use crate::model::spring::SpringApp;
 use crate::model::tomcat::TomcatServer;
+use crate::settings::{FrontSection, LinkEntry, Spanned};
 use crate::source::{FileId, SourceFile};
 use crate::span::Span;
 use crate::syntax::nginx::Directive;
@@ -97,8 +98,28 @@ pub struct Project {
     pub backends: BackendFiles,
     /// `[keepalive] margin` and `[fix] prefer` from hoplint.toml.
     pub fix_policy: crate::settings::FixPolicy,
+    /// `[[link]]` and `[front]` from hoplint.toml.
+    pub graph_config: GraphConfig,
     /// The hops and their links, built on first use by the cross-hop rules.
     pub graph: std::sync::OnceLock<crate::model::hops::HopGraph>,
+}
+
+/// What hoplint.toml says about the hop graph. Its spans point into `file`,
+/// hoplint.toml read as a source file that no parser reads and no rule lints,
+/// so that findings about its entries show their lines.
+#[derive(Debug, Default)]
+pub struct GraphConfig {
+    pub file: Option<FileId>,
+    pub links: Vec<Spanned<LinkEntry>>,
+    pub front: FrontSection,
+}
+
+impl GraphConfig {
+    /// A byte range of hoplint.toml as a span.
+    pub fn span(range: &std::ops::Range<usize>) -> Span {
+        let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span::new(offset(range.start), offset(range.end))
+    }
 }
 
 /// Backend configuration read from files, and what starts processes.

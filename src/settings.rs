@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+pub use toml::Spanned;
 
 use crate::diagnostic::Severity;
+use crate::knowledge::load_balancers::{self, LoadBalancerKind};
 use crate::model::setting::Millis;
 use crate::source::classify::Kind;
 
@@ -42,6 +44,12 @@ pub struct ConfigFile {
     pub keepalive: KeepaliveSection,
     #[serde(default)]
     pub fix: FixSection,
+    #[serde(default)]
+    pub front: FrontSection,
+    /// `[[link]]` entries: proxies tied to backends by hand (RULES.md
+    /// "Linking hops", method 1), each with its place in the file.
+    #[serde(default)]
+    pub link: Vec<Spanned<LinkEntry>>,
     /// Glob → kind, for files whose names do not tell.
     #[allow(clippy::zero_sized_map_values)] // `Kind` gains a variant per format
     #[serde(default)]
@@ -98,6 +106,39 @@ pub enum FixSide {
     Backend,
 }
 
+/// `[front]`: the load balancer in front of every nginx of the project, for
+/// when the manifests do not show it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FrontSection {
+    /// A [`crate::knowledge::load_balancers::KINDS`] name.
+    pub kind: Option<Spanned<String>>,
+    /// Overrides the kind's idle timeout; an nginx time such as `60s`.
+    pub idle_timeout: Option<Spanned<String>>,
+}
+
+impl FrontSection {
+    /// The load balancer's kind; `parse` has checked the name.
+    pub fn lb_kind(&self) -> Option<LoadBalancerKind> {
+        self.kind.as_ref().and_then(|k| load_balancers::kind(k.get_ref()))
+    }
+
+    /// The written idle timeout; `parse` has checked it.
+    pub fn idle_timeout(&self) -> Option<Millis> {
+        self.idle_timeout.as_ref().and_then(|t| parse_time(t.get_ref()))
+    }
+}
+
+/// One `[[link]]`: a proxy (`file:upstream NAME`, `file:Ingress/NAME`, or
+/// `ingress-nginx`) and the backend it talks to (a file, or
+/// `file:Kind/name[/container]`), paths relative to the project root.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkEntry {
+    pub proxy: Spanned<String>,
+    pub backend: Spanned<String>,
+}
+
 /// `[keepalive] margin` when unset.
 pub const DEFAULT_MARGIN: Millis = Millis(2_000);
 
@@ -117,12 +158,13 @@ impl Default for FixPolicy {
 impl ConfigFile {
     /// The fix policy; `parse` has checked the margin.
     pub fn fix_policy(&self) -> FixPolicy {
-        let margin = self.keepalive.margin.as_deref().and_then(parse_margin).unwrap_or(DEFAULT_MARGIN);
+        let margin = self.keepalive.margin.as_deref().and_then(parse_time).unwrap_or(DEFAULT_MARGIN);
         FixPolicy { margin, prefer: self.fix.prefer }
     }
 }
 
-fn parse_margin(text: &str) -> Option<Millis> {
+/// An nginx time (`2s`, `500ms`, `1m`), as `[keepalive]` and `[front]` take.
+fn parse_time(text: &str) -> Option<Millis> {
     crate::knowledge::nginx_values::parse_time(text.trim(), false).map(Millis)
 }
 
@@ -140,6 +182,8 @@ pub struct ConfigError {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub path: Option<PathBuf>,
+    /// The file's text, which diagnostics about `[[link]]` entries quote.
+    pub text: String,
     pub config: ConfigFile,
 }
 
@@ -160,18 +204,13 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     })?;
     let config =
         parse(&text).map_err(|(location, message)| ConfigError { path: display.clone(), location, message })?;
-    Ok(Loaded { path: Some(path.to_path_buf()), config })
+    Ok(Loaded { path: Some(path.to_path_buf()), text, config })
 }
 
 /// Parses the text of a configuration file; the error carries `:line:col`.
 pub fn parse(text: &str) -> Result<ConfigFile, (String, String)> {
     let config: ConfigFile = toml::from_str(text).map_err(|e| {
-        let location = e.span().map_or_else(String::new, |s| {
-            let index = crate::source::LineIndex::new(text);
-            #[allow(clippy::cast_possible_truncation)]
-            let (line, col) = index.line_col(text, s.start as u32);
-            format!(":{line}:{col}")
-        });
+        let location = e.span().map_or_else(String::new, |s| location(text, s.start));
         (location, explain_toml_error(e.message()))
     })?;
     for key in config.versions.keys() {
@@ -185,8 +224,9 @@ pub fn parse(text: &str) -> Result<ConfigFile, (String, String)> {
             ));
         }
     }
+    check_front(text, &config.front)?;
     if let Some(margin) = &config.keepalive.margin
-        && parse_margin(margin).is_none()
+        && parse_time(margin).is_none()
     {
         return Err((
             String::new(),
@@ -207,6 +247,35 @@ pub fn parse(text: &str) -> Result<ConfigFile, (String, String)> {
         }
     }
     Ok(config)
+}
+
+/// `:line:col` of a byte offset, for error messages.
+fn location(text: &str, offset: usize) -> String {
+    let index = crate::source::LineIndex::new(text);
+    let (line, col) = index.line_col(text, u32::try_from(offset).unwrap_or(u32::MAX));
+    format!(":{line}:{col}")
+}
+
+/// `[front]`: a known kind (with a did-you-mean) and a valid time.
+fn check_front(text: &str, front: &FrontSection) -> Result<(), (String, String)> {
+    if let Some(kind) = &front.kind
+        && load_balancers::kind(kind.get_ref()).is_none()
+    {
+        let names = load_balancers::KINDS.map(|k| k.name);
+        let hint = crate::text::did_you_mean(kind.get_ref(), names)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        let message = format!("unknown `kind = \"{}\"` in [front]{hint}; known: {}", kind.get_ref(), names.join(", "));
+        return Err((location(text, kind.span().start), message));
+    }
+    if let Some(idle) = &front.idle_timeout
+        && parse_time(idle.get_ref()).is_none()
+    {
+        let message =
+            format!("invalid `idle-timeout = \"{}\"` in [front]: expected a time such as 60s or 10m", idle.get_ref());
+        return Err((location(text, idle.span().start), message));
+    }
+    Ok(())
 }
 
 /// Adds a did-you-mean to serde's "unknown field `x`, expected one of …".
@@ -247,5 +316,31 @@ mod tests {
         assert_eq!(config.versions["nginx"], "1.24");
         assert_eq!(config.nginx.modules, ["lua"]);
         assert_eq!(config.lint.fail_on, Some(Severity::Error));
+    }
+
+    #[test]
+    fn links_keep_their_place_in_the_file() {
+        let text = "[versions]\nnginx = \"1.24\"\n\n[[link]]\nproxy = \"nginx.conf:upstream app\"\nbackend = \"app/gunicorn.conf.py\"\n";
+        let config = parse(text).unwrap();
+        let entry = &config.link[0];
+        assert_eq!(entry.get_ref().proxy.get_ref(), "nginx.conf:upstream app");
+        // The entry's span is its `[[link]]` header.
+        assert_eq!(&text[entry.span()], "[[link]]");
+        let (location, message) = parse("[[link]]\nproxy = \"a\"\nbakend = \"b\"\n").unwrap_err();
+        assert_eq!(location, ":3:1");
+        assert!(message.contains("did you mean `backend`"), "{message}");
+    }
+
+    #[test]
+    fn front_kind_and_idle_timeout_are_checked() {
+        let config = parse("[front]\nkind = \"gcp-alb\"\n").unwrap();
+        assert_eq!(config.front.lb_kind().map(|k| k.idle_seconds), Some(600));
+        let config = parse("[front]\nidle-timeout = \"2m\"\n").unwrap();
+        assert_eq!(config.front.idle_timeout(), Some(Millis(120_000)));
+        let (location, message) = parse("[front]\nkind = \"aws-alv\"\n").unwrap_err();
+        assert_eq!(location, ":2:8");
+        assert!(message.contains("did you mean `aws-alb`"), "{message}");
+        let (_, message) = parse("[front]\nidle-timeout = \"a minute\"\n").unwrap_err();
+        assert!(message.contains("invalid `idle-timeout = \"a minute\"` in [front]"), "{message}");
     }
 }

@@ -338,3 +338,44 @@ fn per_file_ignores_turn_rules_off_where_they_match() {
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown rule code or prefix `XX9`"), "{stderr}");
 }
+
+/// `[[link]]` and `[front]` are checked like every other key: a typo or an
+/// unknown balancer is a configuration error (exit 2) with a did-you-mean.
+#[test]
+fn link_and_front_entries_are_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "nginx.conf", CLEAN);
+    for (settings, expected) in [
+        (
+            "[[link]]\nproxy = \"nginx.conf:upstream app\"\nbakend = \"app/gunicorn.conf.py\"\n",
+            "did you mean `backend`",
+        ),
+        ("[front]\nkind = \"aws-alv\"\n", "did you mean `aws-alb`"),
+        ("[front]\nidle-timeout = \"sixty\"\n", "invalid `idle-timeout = \"sixty\"` in [front]"),
+        ("[front]\nidle_timeout = \"60s\"\n", "did you mean `idle-timeout`"),
+    ] {
+        write(dir.path(), "hoplint.toml", settings);
+        let (status, _, stderr) = common::hoplint(dir.path(), &["check", "."]);
+        assert_eq!(status, 2, "{settings}: {stderr}");
+        assert!(stderr.contains(expected), "{settings}: {stderr}");
+    }
+}
+
+/// hoplint.toml is read for its links, not linted: an entry there can be
+/// suppressed inline and no other rule reports on the file.
+#[test]
+fn stale_link_entries_can_be_suppressed_in_hoplint_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "nginx.conf", CLEAN);
+    let entry = "[[link]]\nproxy = \"ingress-nginx\"\nbackend = \"app/gunicorn.conf.py\"\n";
+    write(dir.path(), "hoplint.toml", entry);
+    let (_, stdout, _) = common::hoplint(dir.path(), &["check", ".", "--format", "json", "--select", "ALL"]);
+    let report = common::json(&stdout);
+    let found: Vec<(String, u64)> = common::codes_and_lines(&report);
+    assert_eq!(found, [("HL003".to_owned(), 1), ("HL003".to_owned(), 1)], "{report}");
+    assert_eq!(report["diagnostics"][0]["file"], "hoplint.toml");
+    assert_eq!(report["summary"]["files"], 1, "hoplint.toml is not a linted file");
+    write(dir.path(), "hoplint.toml", &format!("# hoplint: ignore[HL003] -- the app is not in this repo\n{entry}"));
+    let (status, stdout, _) = common::hoplint(dir.path(), &["check", ".", "--format", "json", "--select", "ALL"]);
+    assert_eq!((status, common::codes_and_lines(&common::json(&stdout))), (0, Vec::new()), "{stdout}");
+}

@@ -353,3 +353,46 @@ fn graphviz_accepts_the_dot_output() {
         assert!(String::from_utf8_lossy(&output.stdout).contains("<svg"), "{name}");
     }
 }
+
+/// The chains of a rule fixture (run with its own hoplint.toml).
+fn fixture_chains(case: &str) -> Vec<Value> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let (status, stdout, stderr) = common::hoplint(&root, &["hops", case, "--format", "json"]);
+    assert_eq!(status, 0, "{stderr}");
+    common::json(&stdout)["chains"].as_array().unwrap().clone()
+}
+
+#[test]
+fn config_links_are_shown_and_stale_ones_fall_back() {
+    let chains = fixture_chains("KA001/fire_config_link");
+    assert_eq!(
+        chains,
+        [serde_json::json!({
+            "hops": ["KA001/fire_config_link/nginx.conf:upstream api", "KA001/fire_config_link/api/gunicorn.conf.py"],
+            "link": {"how": "config", "file": "KA001/fire_config_link/hoplint.toml", "line": 6},
+        })]
+    );
+    // The entry names a missing backend: the upstream keeps its inline link.
+    let chains = fixture_chains("HL003/fire_stale_config_link");
+    assert_eq!(chains.len(), 1);
+    assert_eq!(chains[0]["link"]["how"], "inline");
+}
+
+#[test]
+fn load_balancers_are_hops_linked_to_what_they_front() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let case = "KA008/fire_alb_ingress_idle_120_nginx_75";
+    let (_, stdout, _) = common::hoplint(&root, &["hops", case, "--format", "json"]);
+    let report = common::json(&stdout);
+    let alb = hop(&report, &format!("{case}/k8s.yaml:Ingress/web"));
+    assert_eq!(alb["kind"], "load-balancer");
+    assert_eq!(alb["settings"]["idle_timeout"]["value"], 120);
+    assert_eq!(alb["settings"]["idle_timeout"]["line"], 39);
+    let chains = fixture_chains(case);
+    assert_eq!(chains[0]["hops"][1], format!("{case}/nginx.conf:server 8080"));
+    assert_eq!(chains[0]["link"]["how"], "kubernetes");
+    // `[front]`: linked from its hoplint.toml line, with the kind's fixed value.
+    let chains = fixture_chains("KA008/fire_front_gcp_alb_nginx_default");
+    assert_eq!(chains[0]["link"]["how"], "config");
+    assert_eq!(chains[0]["link"]["line"], 4);
+}

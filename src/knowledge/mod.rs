@@ -7,6 +7,7 @@ pub mod defaults;
 mod defaults_data;
 pub mod images;
 pub mod java;
+pub mod load_balancers;
 pub mod nginx_directives;
 pub mod nginx_values;
 #[rustfmt::skip]

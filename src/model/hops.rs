@@ -10,7 +10,7 @@ pub struct HopGraph {
     /// Sorted by id (byte order), as the `hops` contract requires.
     pub hops: Vec<Hop>,
     pub links: Vec<Link>,
-    /// Inline links that name no backend hoplint read (HL003).
+    /// Written links that name nothing hoplint read (HL003).
     pub stale: Vec<StaleLink>,
     /// Assumed versions, implicit links.
     pub notes: Vec<Note>,
@@ -24,8 +24,11 @@ impl HopGraph {
 
 /// Every hop, linked.
 pub fn graph(project: &Project) -> HopGraph {
-    let (hops, mut notes) = collect(project);
-    let (links, stale) = link::link(project, &hops);
+    let (mut hops, mut notes) = collect(project);
+    let front = crate::model::front::load_balancers(project, &hops);
+    hops.extend(front.hops);
+    hops.sort_by(|a, b| a.id.cmp(&b.id));
+    let (links, stale) = link::link(project, &hops, front.links);
     for l in links.iter().filter(|l| l.how == link::How::Implicit) {
         let (file, span) = project.on_disk(l.file, l.span);
         let source = project.file(file);

@@ -1,16 +1,17 @@
 //! The hop graph (RULES.md "Linking hops"): which backend each proxy talks
-//! to. Methods, in order: inline `# hoplint: backend=PATH` in an `upstream`
-//! block; the Kubernetes graph (Ingress → Service → selected pods → the
-//! container with the target port); compose service names in upstream
-//! `server` lines and `proxy_pass` URLs; and the implicit single pair. Every
-//! link records how it was made.
+//! to. Methods, in order: `[[link]]` entries of hoplint.toml; inline
+//! `# hoplint: backend=PATH` in an `upstream` block; the Kubernetes graph
+//! (Ingress → Service → selected pods → the container with the target port);
+//! compose service names in upstream `server` lines and `proxy_pass` URLs;
+//! and the implicit single pair. A proxy that a `[[link]]` links is left
+//! alone by the later methods. Every link records how it was made.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::model::hop::{Hop, HopKind};
 use crate::model::k8s::{Manifests, PortRef};
-use crate::project::Project;
+use crate::project::{GraphConfig, Project};
 use crate::source::FileId;
 use crate::source::absolute;
 use crate::span::Span;
@@ -18,9 +19,12 @@ use crate::span::Span;
 /// How a link was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum How {
+    /// A `[[link]]` entry (or `[front]`) in hoplint.toml.
+    Config,
     /// `# hoplint: backend=…` in the upstream block.
     Inline,
-    /// Ingress → Service → pods → container.
+    /// Ingress → Service → pods → container, or a load balancer the
+    /// manifests declare.
     Kubernetes,
     /// A compose service name in an upstream `server` or `proxy_pass`.
     Compose,
@@ -31,6 +35,7 @@ pub enum How {
 impl How {
     pub fn as_str(self) -> &'static str {
         match self {
+            How::Config => "config",
             How::Inline => "inline",
             How::Kubernetes => "kubernetes",
             How::Compose => "compose",
@@ -39,33 +44,49 @@ impl How {
     }
 }
 
-/// A proxy hop linked to a backend hop.
+/// A proxy hop linked to a backend hop (or a load balancer to what it
+/// fronts).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
     pub proxy: String,
     pub backend: String,
     pub how: How,
-    /// The evidence: the inline comment, the Ingress path, the `server` line.
+    /// The evidence: the `[[link]]` entry, the inline comment, the Ingress
+    /// path, the `server` line.
     pub file: FileId,
     pub span: Span,
 }
 
-/// An inline link that names no backend hoplint read (HL003).
+/// A written link that names nothing hoplint read (HL003).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StaleLink {
     pub file: FileId,
     pub span: Span,
-    pub target: String,
+    /// As written: `backend=PATH`, or `backend = "PATH"` in a `[[link]]`.
+    pub written: String,
+    /// What it should name: "backend configuration", "proxy".
+    pub wanted: &'static str,
 }
 
-/// The links between `hops`, and inline links that lead nowhere.
-pub fn link(project: &Project, hops: &[Hop]) -> (Vec<Link>, Vec<StaleLink>) {
+/// Proxies a `[[link]]` linked, which later methods leave alone.
+#[derive(Debug, Default)]
+struct Claims {
+    /// Hop ids of proxies linked as a whole.
+    proxies: HashSet<String>,
+    /// Ingresses (their file and `Ingress/name`) linked one by one.
+    ingresses: HashSet<(FileId, String)>,
+}
+
+/// The links between `hops` (with `front`, the load balancers' links, which
+/// no method here makes), and written links that lead nowhere.
+pub fn link(project: &Project, hops: &[Hop], front: Vec<Link>) -> (Vec<Link>, Vec<StaleLink>) {
     let mut links = Vec::new();
     let mut stale = Vec::new();
     let backends: Vec<&Hop> = hops.iter().filter(|h| is_backend(h.kind)).collect();
-    inline_links(project, hops, &backends, &mut links, &mut stale);
-    kubernetes_links(project, hops, &mut links);
-    compose_links(project, hops, &mut links);
+    let claims = config_links(project, hops, &backends, &mut links, &mut stale);
+    inline_links(project, hops, &backends, &claims, &mut links, &mut stale);
+    kubernetes_links(project, hops, &claims, &mut links);
+    compose_links(project, hops, &claims, &mut links);
     let linked: HashSet<&str> = links.iter().map(|l| l.proxy.as_str()).collect();
     let upstreams: Vec<&Hop> = hops.iter().filter(|h| h.kind == HopKind::NginxUpstream).collect();
     if links.is_empty() && upstreams.len() == 1 && backends.len() == 1 && !linked.contains(upstreams[0].id.as_str()) {
@@ -77,6 +98,7 @@ pub fn link(project: &Project, hops: &[Hop]) -> (Vec<Link>, Vec<StaleLink>) {
             span: upstreams[0].span,
         });
     }
+    links.extend(front);
     links.sort_by(|a, b| (&a.proxy, &a.backend).cmp(&(&b.proxy, &b.backend)));
     links.dedup_by(|a, b| a.proxy == b.proxy && a.backend == b.backend);
     (links, stale)
@@ -87,12 +109,120 @@ pub fn is_backend(kind: HopKind) -> bool {
     !kind.is_proxy() && kind != HopKind::Container
 }
 
+/// A written target, `PATH` or `PATH:SUFFIX` (`upstream app`,
+/// `Deployment/app/web`).
+fn split_target(target: &str) -> (&str, Option<&str>) {
+    target.split_once(':').map_or((target, None), |(p, s)| (p, Some(s)))
+}
+
+/// The `candidates` defined in one of the `wanted` files (absolute,
+/// normalized) whose id ends with `suffix` — or, for a workload, names one of
+/// its containers (`Deployment/app` matches `…:Deployment/app/web`).
+fn matching_hops<'h>(
+    project: &Project,
+    candidates: &[&'h Hop],
+    wanted: &[PathBuf],
+    suffix: Option<&str>,
+) -> Vec<&'h Hop> {
+    let names = |id: &str, s: &str| id.ends_with(s) || id.contains(&format!(":{s}/"));
+    candidates
+        .iter()
+        .copied()
+        .filter(|h| wanted.contains(&absolute(&project.file(h.file).path)) && suffix.is_none_or(|s| names(&h.id, s)))
+        .collect()
+}
+
+/// Method 1: `[[link]] proxy = "…" backend = "…"`, paths relative to the
+/// project root. The proxy is an upstream or ingress-nginx hop
+/// (`file:upstream NAME`, `file`), every ingress-nginx controller
+/// (`ingress-nginx`), or the controller serving one Ingress
+/// (`file:Ingress/NAME`); the backend, every backend hop defined in the file
+/// (or the workload) named. An entry that resolves to nothing is stale and
+/// claims nothing, so its proxy falls back to the later methods.
+fn config_links(
+    project: &Project,
+    hops: &[Hop],
+    backends: &[&Hop],
+    links: &mut Vec<Link>,
+    stale: &mut Vec<StaleLink>,
+) -> Claims {
+    let mut claims = Claims::default();
+    let Some(file) = project.graph_config.file else { return claims };
+    let proxies: Vec<&Hop> =
+        hops.iter().filter(|h| matches!(h.kind, HopKind::NginxUpstream | HopKind::IngressNginx)).collect();
+    let controllers: Vec<&Hop> = hops.iter().filter(|h| h.kind == HopKind::IngressNginx).collect();
+    for entry in &project.graph_config.links {
+        let span = GraphConfig::span(&entry.span());
+        let (proxy, backend) = (entry.get_ref().proxy.get_ref(), entry.get_ref().backend.get_ref());
+        let (found_proxies, ingress) = config_proxies(project, &proxies, &controllers, proxy);
+        let (path, suffix) = split_target(backend);
+        let found_backends = matching_hops(project, backends, &[absolute(&project.root.join(path))], suffix);
+        if found_proxies.is_empty() {
+            stale.push(StaleLink { file, span, written: format!("proxy = \"{proxy}\""), wanted: "proxy" });
+        }
+        if found_backends.is_empty() {
+            let written = format!("backend = \"{backend}\"");
+            stale.push(StaleLink { file, span, written, wanted: "backend configuration" });
+        }
+        if found_proxies.is_empty() || found_backends.is_empty() {
+            continue;
+        }
+        for p in &found_proxies {
+            for b in &found_backends {
+                links.push(Link { proxy: p.id.clone(), backend: b.id.clone(), how: How::Config, file, span });
+            }
+        }
+        match ingress {
+            Some(ingress) => {
+                claims.ingresses.insert(ingress);
+            }
+            None => claims.proxies.extend(found_proxies.iter().map(|p| p.id.clone())),
+        }
+    }
+    claims
+}
+
+/// The proxy hops a `[[link]]` proxy names, and the Ingress when it names
+/// one.
+fn config_proxies<'h>(
+    project: &Project,
+    proxies: &[&'h Hop],
+    controllers: &[&'h Hop],
+    written: &str,
+) -> (Vec<&'h Hop>, Option<(FileId, String)>) {
+    if written == "ingress-nginx" {
+        return (controllers.to_vec(), None);
+    }
+    let (path, suffix) = split_target(written);
+    let wanted = absolute(&project.root.join(path));
+    let Some(name) = suffix.and_then(|s| s.strip_prefix("Ingress/")) else {
+        return (matching_hops(project, proxies, &[wanted], suffix), None);
+    };
+    let manifests = project.k8s.iter().find(|m| {
+        absolute(&project.file(m.file).path) == wanted
+            && m.objects.iter().any(|o| o.ingress().is_some() && o.meta.name() == name)
+    });
+    let Some(manifests) = manifests else { return (Vec::new(), None) };
+    match controller_for(project, controllers, manifests.file) {
+        Some(controller) => (vec![controller], Some((manifests.file, format!("Ingress/{name}")))),
+        None => (Vec::new(), None),
+    }
+}
+
 /// `# hoplint: backend=PATH` inside an `upstream{}`: PATH is a file (relative
 /// to the project root, or to the nginx file's directory or any directory
 /// above it — so a monorepo checked from its top resolves the links its
 /// subprojects wrote relative to their own roots) whose backend hop is meant.
-fn inline_links(project: &Project, hops: &[Hop], backends: &[&Hop], links: &mut Vec<Link>, stale: &mut Vec<StaleLink>) {
-    for upstream in hops.iter().filter(|h| h.kind == HopKind::NginxUpstream) {
+fn inline_links(
+    project: &Project,
+    hops: &[Hop],
+    backends: &[&Hop],
+    claims: &Claims,
+    links: &mut Vec<Link>,
+    stale: &mut Vec<StaleLink>,
+) {
+    let upstreams = hops.iter().filter(|h| h.kind == HopKind::NginxUpstream && !claims.proxies.contains(&h.id));
+    for upstream in upstreams {
         let source = project.file(upstream.file);
         let Some(tree) = project.nginx.tree(upstream.file) else { continue };
         let mut comments: Vec<Span> = Vec::new();
@@ -110,15 +240,11 @@ fn inline_links(project: &Project, hops: &[Hop], backends: &[&Hop], links: &mut 
                 continue;
             };
             let target = target.split_whitespace().next().unwrap_or_default();
-            let (path, suffix) = target.split_once(':').map_or((target, None), |(p, s)| (p, Some(s)));
+            let (path, suffix) = split_target(target);
             let dir = absolute(source.path.parent().unwrap_or(Path::new("")));
             let mut wanted: Vec<_> = dir.ancestors().map(|d| absolute(&d.join(path))).collect();
             wanted.push(absolute(&project.root.join(path)));
-            let found = backends.iter().find(|b| {
-                let file = absolute(&project.file(b.file).path);
-                wanted.contains(&file) && suffix.is_none_or(|s| b.id.ends_with(s))
-            });
-            match found {
+            match matching_hops(project, backends, &wanted, suffix).first() {
                 Some(backend) => links.push(Link {
                     proxy: upstream.id.clone(),
                     backend: backend.id.clone(),
@@ -126,26 +252,46 @@ fn inline_links(project: &Project, hops: &[Hop], backends: &[&Hop], links: &mut 
                     file: upstream.file,
                     span: comment,
                 }),
-                None => stale.push(StaleLink { file: upstream.file, span: comment, target: target.to_owned() }),
+                None => stale.push(StaleLink {
+                    file: upstream.file,
+                    span: comment,
+                    written: format!("backend={target}"),
+                    wanted: "backend configuration",
+                }),
             }
         }
+    }
+}
+
+/// The ingress-nginx controller that serves the Ingresses of `file`: the only
+/// one, or — in a monorepo holding several — the one nearest in the
+/// directory tree, when no other is as near.
+pub(crate) fn controller_for<'h>(project: &Project, controllers: &[&'h Hop], file: FileId) -> Option<&'h Hop> {
+    let nearest = nearest(&project.file(file).path, controllers, |c| &project.file(c.file).path);
+    match nearest.as_slice() {
+        [controller] => Some(*controller),
+        _ => None,
     }
 }
 
 /// Ingress → Service (name, port) → workloads whose pod labels the Service
 /// selects → the container exposing the target port (by number or name) →
 /// that container's hop. The proxy is the ingress-nginx hop for Ingresses of
-/// an nginx class or none: the only controller, or — in a monorepo holding
-/// several — the one nearest the Ingress in the directory tree, when no other
-/// is as near.
-fn kubernetes_links(project: &Project, hops: &[Hop], links: &mut Vec<Link>) {
+/// an nginx class or none ([`controller_for`]). Ingresses and controllers a
+/// `[[link]]` claimed are skipped.
+fn kubernetes_links(project: &Project, hops: &[Hop], claims: &Claims, links: &mut Vec<Link>) {
     let controllers: Vec<&Hop> = hops.iter().filter(|h| h.kind == HopKind::IngressNginx).collect();
     for manifests in &project.k8s {
         let here = &project.file(manifests.file).path;
-        let nearest = nearest(here, &controllers, |c| &project.file(c.file).path);
-        let [controller] = nearest.as_slice() else { continue };
+        let Some(controller) = controller_for(project, &controllers, manifests.file) else { continue };
+        if claims.proxies.contains(&controller.id) {
+            continue;
+        }
         for object in &manifests.objects {
             let Some(ingress) = object.ingress() else { continue };
+            if claims.ingresses.contains(&(manifests.file, object.kind_name())) {
+                continue;
+            }
             let nginx_class = ingress.class.as_ref().is_none_or(|c| c.name.contains("nginx"));
             if !nginx_class {
                 continue;
@@ -179,7 +325,7 @@ fn kubernetes_links(project: &Project, hops: &[Hop], links: &mut Vec<Link>) {
 
 /// The `candidates` whose file shares the most leading directories with
 /// `from`.
-fn nearest<'a, 'p, T>(from: &Path, candidates: &[&'a T], path: impl Fn(&T) -> &'p Path) -> Vec<&'a T> {
+pub(crate) fn nearest<'a, 'p, T>(from: &Path, candidates: &[&'a T], path: impl Fn(&T) -> &'p Path) -> Vec<&'a T> {
     let shared = |p: &Path| from.components().zip(p.components()).take_while(|(a, b)| a == b).count();
     let best = candidates.iter().map(|c| shared(path(c))).max().unwrap_or(0);
     candidates.iter().filter(|c| shared(path(c)) == best).copied().collect()
@@ -195,26 +341,34 @@ fn container_ids(
     service: &str,
     port: Option<&PortRef>,
 ) -> Vec<String> {
-    let mut out = Vec::new();
-    let named: Vec<&Manifests> = project
-        .k8s
-        .iter()
-        .filter(|m| m.objects.iter().any(|o| o.meta.namespace == namespace && o.meta.name() == service))
-        .collect();
+    services_named(project, from, namespace, service)
+        .into_iter()
+        .flat_map(|(manifests, object)| {
+            service_containers(project, &project.file(manifests.file).path, namespace, object, port)
+        })
+        .collect()
+}
+
+/// The objects named `service` in `namespace` (Services, for a caller that
+/// follows an Ingress backend), in the files nearest to `from`.
+pub(crate) fn services_named<'p>(
+    project: &'p Project,
+    from: &Path,
+    namespace: &str,
+    service: &str,
+) -> Vec<(&'p Manifests, &'p crate::model::k8s::Object)> {
+    let named_here = |o: &&crate::model::k8s::Object| o.meta.namespace == namespace && o.meta.name() == service;
+    let named: Vec<&Manifests> = project.k8s.iter().filter(|m| m.objects.iter().any(|o| named_here(&o))).collect();
     let path = |m: &Manifests| project.file(m.file).path.as_path();
-    for manifests in nearest(from, &named, path) {
-        let here = path(manifests);
-        let objects = manifests.objects.iter();
-        for object in objects.filter(|o| o.meta.namespace == namespace && o.meta.name() == service) {
-            out.extend(service_containers(project, here, namespace, object, port));
-        }
-    }
-    out
+    nearest(from, &named, path)
+        .into_iter()
+        .flat_map(|manifests| manifests.objects.iter().filter(named_here).map(move |o| (manifests, o)))
+        .collect()
 }
 
 /// Hop ids of the containers `object` (if a Service, in file `here`) routes
 /// `port` to.
-fn service_containers(
+pub(crate) fn service_containers(
     project: &Project,
     here: &Path,
     namespace: &str,
@@ -257,9 +411,7 @@ fn selected_containers(
     let mut out = Vec::new();
     for object in manifests.objects.iter().filter(|o| o.meta.namespace == namespace) {
         let Some(workload) = object.workload() else { continue };
-        let selects = !selector.is_empty()
-            && selector.iter().all(|s| workload.template_labels.iter().any(|l| l.key == s.key && l.value == s.value));
-        if !selects {
+        if !selects(selector, workload) {
             continue;
         }
         for container in workload.pod.containers.iter().filter(|c| !c.is_init) {
@@ -278,8 +430,8 @@ fn selected_containers(
 
 /// `server app:8000;` in an upstream (or `proxy_pass http://app:8000`) where
 /// `app` is a compose service: the upstream talks to that service.
-fn compose_links(project: &Project, hops: &[Hop], links: &mut Vec<Link>) {
-    for upstream in hops.iter().filter(|h| h.kind == HopKind::NginxUpstream) {
+fn compose_links(project: &Project, hops: &[Hop], claims: &Claims, links: &mut Vec<Link>) {
+    for upstream in hops.iter().filter(|h| h.kind == HopKind::NginxUpstream && !claims.proxies.contains(&h.id)) {
         let source = project.file(upstream.file);
         let Some(tree) = project.nginx.tree(upstream.file) else { continue };
         let mut servers: Vec<(String, Span)> = Vec::new();
@@ -308,4 +460,11 @@ fn compose_links(project: &Project, hops: &[Hop], links: &mut Vec<Link>) {
             }
         }
     }
+}
+
+/// Whether a Service `selector` selects the pods of `workload` (an empty
+/// selector selects none: such a Service has its endpoints managed by hand).
+pub(crate) fn selects(selector: &[crate::model::k8s::KeyValue], workload: &crate::model::k8s::Workload) -> bool {
+    !selector.is_empty()
+        && selector.iter().all(|s| workload.template_labels.iter().any(|l| l.key == s.key && l.value == s.value))
 }

@@ -5,6 +5,7 @@ pub mod backends;
 pub mod command;
 pub mod compose;
 pub mod dockerfile;
+pub mod front;
 pub mod gunicorn;
 pub mod hop;
 pub mod hops;

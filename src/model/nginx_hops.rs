@@ -76,6 +76,36 @@ impl Project {
         scopes
     }
 
+    /// The nearest `name` block around the block directive whose name is at
+    /// `name_span` in `file` — the `http` around a `server` — looking through
+    /// the includes that pull the file in.
+    pub(crate) fn nginx_enclosing_block(
+        &self,
+        file: FileId,
+        name_span: crate::span::Span,
+        name: &str,
+    ) -> Option<(FileId, &Directive)> {
+        let mut parents = Vec::new();
+        self.nginx.tree(file)?.walk(&mut |d, enclosing| {
+            if d.name_part().span == name_span {
+                parents = enclosing.to_vec();
+            }
+        });
+        let mut file = file;
+        for _ in 0..=MAX_EXPANSION_DEPTH {
+            let text = &self.file(file).text;
+            if let Some(block) = parents.iter().rev().find(|d| d.name(text) == name) {
+                return Some((file, *block));
+            }
+            let UnitOrigin::IncludedBy { file: including, directive } = &self.nginx.unit_of(file)?.origin else {
+                return None;
+            };
+            parents = self.directive_parents(*including, *directive)?;
+            file = *including;
+        }
+        None
+    }
+
     /// The enclosing directives of the directive at `span` in `file`.
     fn directive_parents(&self, file: FileId, span: crate::span::Span) -> Option<Vec<&Directive>> {
         let tree = self.nginx.tree(file)?;

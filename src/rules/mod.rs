@@ -6,7 +6,6 @@ mod ka;
 mod ng;
 mod nginx_insert;
 mod value_edit;
-mod yaml_edit;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;

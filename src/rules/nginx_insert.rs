@@ -9,15 +9,15 @@ use crate::span::Span;
 use crate::syntax::nginx::Directive;
 
 /// An edit inserting `line` (a whole directive, `;` included) into `block`,
-/// written in `file`. `same_module` tells which directive names belong with
-/// it. `None` when the block is empty or unclosed (no indentation or end to
+/// written in `file`. `same_module` tells which directives (seen with their
+/// names) belong with it. `None` when the block is empty or unclosed (no indentation or end to
 /// follow).
 pub fn insert_into_block(
     project: &Project,
     file: FileId,
     block: &Directive,
     line: &str,
-    same_module: &dyn Fn(&str) -> bool,
+    same_module: &dyn Fn(&Directive, &str) -> bool,
 ) -> Option<Edit> {
     let text = &project.file(file).text;
     let body = block.block()?;
@@ -30,7 +30,7 @@ pub fn insert_into_block(
         let close = body.close?;
         return Some(Edit::replace(file, Span::at(close.start), format!("{line} ")));
     }
-    if let Some(after) = children.iter().rev().find(|c| same_module(&c.name(text))) {
+    if let Some(after) = children.iter().rev().find(|c| same_module(c, &c.name(text))) {
         return insert_after(project, file, after, line);
     }
     // Before the line holding `}` (its indentation stays).

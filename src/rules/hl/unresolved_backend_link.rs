@@ -19,7 +19,7 @@ pub(crate) static RULE: Rule = Rule {
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     let graph = project.hop_graph();
     for stale in &graph.stale {
-        let message = format!("`backend={}` names no backend configuration hoplint read", stale.target);
+        let message = format!("`{}` names no {} hoplint read", stale.written, stale.wanted);
         out.push(Diagnostic::new(&RULE, stale.file, stale.span, message));
     }
     for upstream in graph.hops.iter().filter(|h| h.kind == HopKind::NginxUpstream) {

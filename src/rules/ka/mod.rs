@@ -2,6 +2,7 @@
 
 mod backend_max_requests_closes_silently;
 mod client_keepalive_mistaken_for_upstream;
+mod front_lb_outlives_proxy;
 mod ingress_nginx_keepalive_broken_version;
 mod upstream_connection_header_not_cleared;
 mod upstream_keepalive_disabled_by_http10;
@@ -12,6 +13,7 @@ mod websocket_map_closes_keepalive;
 
 use crate::fix::{Applicability, Edit, Fix};
 use crate::model::hop::{Hop, HopKind};
+use crate::model::k8s::DataEntry;
 use crate::model::keepalive::{has_pool, pool_on, upstream_name};
 use crate::model::nginx_pool::{UpstreamUse, locations_for};
 use crate::model::setting::Origin;
@@ -33,6 +35,7 @@ pub(super) static RULES: &[&Rule] = &[
     &upstream_without_keepalive::RULE,                 // KA005
     &ingress_nginx_keepalive_broken_version::RULE,     // KA006
     &client_keepalive_mistaken_for_upstream::RULE,     // KA007
+    &front_lb_outlives_proxy::RULE,                    // KA008
     &websocket_map_closes_keepalive::RULE,             // KA009
     &backend_max_requests_closes_silently::RULE,       // KA010
 ];
@@ -58,13 +61,13 @@ fn keepalive_module(name: &str) -> bool {
 /// directives").
 fn insert_into_upstream(project: &Project, proxy: &Hop, line: &str) -> Option<Edit> {
     let upstream = directive_at(project, proxy.file, proxy.span)?;
-    insert_into_block(project, proxy.file, upstream, line, &keepalive_module)
+    insert_into_block(project, proxy.file, upstream, line, &|_, name| keepalive_module(name))
 }
 
 /// An insertion into the block holding a `proxy_pass`, after its last
 /// proxy-module directive.
 fn insert_into_location(project: &Project, use_: &UpstreamUse<'_>, line: &str) -> Option<Edit> {
-    insert_into_block(project, use_.file, use_.block, line, &|name| name.starts_with("proxy_"))
+    insert_into_block(project, use_.file, use_.block, line, &|_, name| name.starts_with("proxy_"))
 }
 
 /// The nginx upstream hops whose pool is on (explicit `keepalive N` or the
@@ -76,6 +79,48 @@ fn pooled_upstreams(project: &Project) -> impl Iterator<Item = (&Hop, Vec<Upstre
         .iter()
         .filter(|h| h.kind == HopKind::NginxUpstream && has_pool(h))
         .map(|h| (h, locations_for(project, upstream_name(h))))
+}
+
+/// Where the ingress-nginx keys of `hop` are written: the ConfigMap's
+/// `data:` line (or the Helm values' `controller.config:` line) and its
+/// entries.
+pub(super) fn ingress_config_keys<'p>(project: &'p Project, hop: &Hop) -> Option<(Span, &'p [DataEntry])> {
+    let configmap = project.k8s.iter().filter(|m| m.file == hop.file).find_map(|m| {
+        let object = m.objects.iter().find(|o| format!("{}:{}", m.path, o.kind_name()) == hop.id)?;
+        let configmap = object.configmap()?;
+        Some((configmap.data_line?, configmap.data.as_slice()))
+    });
+    configmap.or_else(|| {
+        let values = project.helm_values.iter().find(|v| v.file == hop.file && v.path == hop.id)?;
+        Some((values.config_line?, values.config.as_slice()))
+    })
+}
+
+/// `key: value` added to an ingress-nginx hop's keys: after the last key
+/// (at its indentation), or under a `data:` without keys (two spaces
+/// deeper). Flow mappings are not edited.
+pub(super) fn insert_ingress_key(project: &Project, hop: &Hop, key: &str, value: &str) -> Option<Edit> {
+    let (line, entries) = ingress_config_keys(project, hop)?;
+    let text = &project.file(hop.file).text;
+    let line_start = |at: u32| text[..at as usize].rfind('\n').map_or(0, |i| i + 1);
+    let (after, indent) = if let Some(last) = entries.last() {
+        let start = line_start(last.key_span.start);
+        let indent = &text[start..last.key_span.start as usize];
+        if !indent.trim().is_empty() {
+            return None;
+        }
+        (last.value_span.end, indent.to_owned())
+    } else {
+        if !line.text(text).trim_end().ends_with(':') {
+            return None;
+        }
+        let start = line_start(line.start);
+        (line.end, format!("{}  ", &text[start..line.start as usize]))
+    };
+    let end = text[after as usize..].find('\n').map_or(text.len(), |i| after as usize + i + 1);
+    let at = u32::try_from(end).ok()?;
+    let newline = if end == text.len() && !text.ends_with('\n') { "\n" } else { "" };
+    Some(Edit::replace(hop.file, Span::at(at), format!("{newline}{indent}{key}: {value}\n")))
 }
 
 /// For a value that is nginx's default: ` (X is the default for nginx 1.24.0, assumed)`.

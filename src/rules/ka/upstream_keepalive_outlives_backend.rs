@@ -7,13 +7,12 @@ use crate::model::keepalive::idle_outlives;
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::project::Project;
 use crate::rules::value_edit::rewrite_duration;
-use crate::rules::yaml_edit::insert_entry;
 use crate::rules::{Check, Rule, rule_doc};
 use crate::settings::FixSide;
 use crate::source::FileId;
 use crate::span::Span;
 
-use super::{insert_into_upstream, pool_on, primary};
+use super::{insert_ingress_key, insert_into_upstream, pool_on, primary};
 
 pub(crate) static RULE: Rule = Rule {
     code: "KA001",
@@ -187,13 +186,7 @@ fn proxy_fix(project: &Project, proxy: &Hop, proxy_idle: Millis, seconds: u64) -
                     let written = span.text(&project.file(*file).text);
                     Edit::replace(*file, *span, rewrite_duration(written, proxy_idle, Millis::from_secs(seconds))?)
                 }
-                _ => insert_entry(
-                    project,
-                    proxy.file,
-                    proxy.span,
-                    "upstream-keepalive-timeout",
-                    &format!("\"{seconds}\""),
-                )?,
+                _ => insert_ingress_key(project, proxy, "upstream-keepalive-timeout", &format!("\"{seconds}\""))?,
             },
         ),
         _ => return None,
@@ -203,7 +196,7 @@ fn proxy_fix(project: &Project, proxy: &Hop, proxy_idle: Millis, seconds: u64) -
 
 /// The backend's idle timeout raised to `raised` where it is written, or
 /// added where its settings live.
-fn backend_edit(project: &Project, backend: &Hop, backend_idle: Millis, raised: Millis) -> Option<Edit> {
+pub(super) fn backend_edit(project: &Project, backend: &Hop, backend_idle: Millis, raised: Millis) -> Option<Edit> {
     let Origin::Explicit { file, span } = &backend.settings.idle_timeout.as_ref()?.origin else {
         return absent_backend_setting(project, backend, raised);
     };
