@@ -1,5 +1,7 @@
 //! KA: keepalive between hops.
 
+use std::collections::HashSet;
+
 mod backend_max_requests_closes_silently;
 mod client_keepalive_mistaken_for_upstream;
 mod front_lb_outlives_proxy;
@@ -15,6 +17,7 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::model::hop::{Hop, HopKind};
 use crate::model::k8s::DataEntry;
 use crate::model::keepalive::{has_pool, pool_on, upstream_name};
+use crate::model::nginx_hops::Located;
 use crate::model::nginx_pool::{UpstreamUse, locations_for};
 use crate::model::setting::Origin;
 use crate::project::Project;
@@ -121,6 +124,65 @@ pub(super) fn insert_ingress_key(project: &Project, hop: &Hop, key: &str, value:
     let at = u32::try_from(end).ok()?;
     let newline = if end == text.len() && !text.ends_with('\n') { "\n" } else { "" };
     Some(Edit::replace(hop.file, Span::at(at), format!("{newline}{indent}{key}: {value}\n")))
+}
+
+/// What a location does that leaves its upstream's pool unused (KA003,
+/// KA004).
+struct Defeat<'p> {
+    /// The directive in effect, `None` when nginx's default does it.
+    explicit: Option<Located<'p>>,
+    /// The default, for the message (`proxy_http_version 1.0`).
+    default: &'static str,
+    /// What the location does, for the message (`speaks HTTP/1.0 to it`).
+    doing: &'static str,
+}
+
+/// A location-level rule: one finding per location (or explicit directive)
+/// that `defeat` picks, on a pooled upstream, with `edit` as a
+/// pool-enabling fix titled `title`; `turns_on` tells whether the edit
+/// alone puts the pool to use.
+struct LocationRule {
+    rule: &'static Rule,
+    defeat: for<'p> fn(&UpstreamUse<'p>) -> Option<Defeat<'p>>,
+    edit: fn(&Project, &UpstreamUse<'_>) -> Option<Edit>,
+    title: &'static str,
+    turns_on: fn(&UpstreamUse<'_>) -> bool,
+}
+
+impl LocationRule {
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let mut seen = HashSet::new();
+        for (proxy, uses) in pooled_upstreams(project) {
+            for use_ in &uses {
+                let Some(defeat) = (self.defeat)(use_) else { continue };
+                let (file, span, how) = match defeat.explicit {
+                    Some(l) => (l.file, l.directive.span(), String::new()),
+                    None => (use_.file, use_.block.head_span(), default_note(project, defeat.default)),
+                };
+                if !seen.insert((file, span)) {
+                    continue;
+                }
+                let name = upstream_name(proxy);
+                let message = format!(
+                    "upstream `{name}` keeps a keepalive pool, but this location {}{how}: every request opens a new connection",
+                    defeat.doing
+                );
+                let (pool_file, pool_span) = primary(proxy, None);
+                let mut diagnostic = Diagnostic::new(self.rule, file, span, message).with_related(
+                    pool_file,
+                    pool_span,
+                    pool_label(name),
+                );
+                let turns_on = (self.turns_on)(use_);
+                let fix = (self.edit)(project, use_)
+                    .and_then(|edit| pool_enabling_fix(project, proxy, self.title.to_owned(), vec![edit], turns_on));
+                if let Some(fix) = fix {
+                    diagnostic = diagnostic.with_fix(fix);
+                }
+                out.push(diagnostic);
+            }
+        }
+    }
 }
 
 /// For a value that is nginx's default: ` (X is the default for nginx 1.24.0, assumed)`.

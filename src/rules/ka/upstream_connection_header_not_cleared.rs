@@ -1,7 +1,5 @@
 //! KA004 upstream-connection-header-not-cleared
 
-use std::collections::HashSet;
-
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, FixAvailability};
 use crate::model::nginx_pool::{Connection, HttpVersion, UpstreamUse};
@@ -9,7 +7,7 @@ use crate::project::Project;
 use crate::rules::nginx_insert::insert_after;
 use crate::rules::{Check, Rule, rule_doc};
 
-use super::{default_note, insert_into_location, pool_enabling_fix, pool_label, pooled_upstreams, primary};
+use super::{Defeat, LocationRule, insert_into_location};
 
 pub(crate) static RULE: Rule = Rule {
     code: "KA004",
@@ -21,39 +19,20 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
-    let mut seen = HashSet::new();
-    for (proxy, uses) in pooled_upstreams(project) {
-        for use_ in &uses {
-            let Connection::Close { explicit } = use_.connection else { continue };
-            let (file, span, how) = match explicit {
-                Some(l) => (l.file, l.directive.span(), String::new()),
-                None => (use_.file, use_.block.head_span(), default_note(project, "Connection: close")),
-            };
-            if !seen.insert((file, span)) {
-                continue;
+    LocationRule {
+        rule: &RULE,
+        defeat: |use_| match use_.connection {
+            Connection::Close { explicit } => {
+                Some(Defeat { explicit, default: "Connection: close", doing: "sends `Connection: close`" })
             }
-            let name = super::upstream_name(proxy);
-            let message = format!(
-                "upstream `{name}` keeps a keepalive pool, but this location sends `Connection: close`{how}: every request opens a new connection"
-            );
-            let (pool_file, pool_span) = primary(proxy, None);
-            let mut diagnostic =
-                Diagnostic::new(&RULE, file, span, message).with_related(pool_file, pool_span, pool_label(name));
-            let turns_on = matches!(use_.http, HttpVersion::Http11);
-            if let Some(fix) = edit(project, use_).and_then(|edit| {
-                pool_enabling_fix(
-                    project,
-                    proxy,
-                    "Set `proxy_set_header Connection \"\"`".to_owned(),
-                    vec![edit],
-                    turns_on,
-                )
-            }) {
-                diagnostic = diagnostic.with_fix(fix);
-            }
-            out.push(diagnostic);
-        }
+            // KA009 reports the map; the rest cannot be judged.
+            Connection::Reusable | Connection::MapClose { .. } | Connection::Unknown => None,
+        },
+        edit,
+        title: "Set `proxy_set_header Connection \"\"`",
+        turns_on: |use_| matches!(use_.http, HttpVersion::Http11),
     }
+    .check(project, out);
 }
 
 /// The change that stops `use_` sending `Connection: close`: an explicit
