@@ -218,6 +218,13 @@ fn pool_enabling_fix(
     Some(Fix::new(format!("{title}, and {}", also.unwrap_or_default()), Applicability::Unsafe, edits))
 }
 
+/// The backends linked to `proxy`.
+fn linked_backends<'p>(project: &'p Project, proxy: &Hop) -> impl Iterator<Item = &'p Hop> + use<'p> {
+    let graph = project.hop_graph();
+    let id = proxy.id.clone();
+    graph.links.iter().filter(move |l| l.proxy == id).filter_map(|l| graph.hop(&l.backend))
+}
+
 /// Runs `finding` on every linked (proxy, backend) pair.
 fn each_link(project: &Project, out: &mut Vec<Diagnostic>, finding: fn(&Project, &Hop, &Hop) -> Option<Diagnostic>) {
     let graph = project.hop_graph();

@@ -12,7 +12,7 @@ use crate::settings::FixSide;
 use crate::source::FileId;
 use crate::span::Span;
 
-use super::{insert_ingress_key, insert_into_upstream, pool_on, primary};
+use super::{insert_ingress_key, insert_into_upstream, linked_backends, pool_on, primary};
 
 pub(crate) static RULE: Rule = Rule {
     code: "KA001",
@@ -64,12 +64,7 @@ struct Outlived<'p> {
 /// The backends linked to `proxy` that close idle connections first,
 /// tightest first, and the proxy's idle timeout.
 fn outlived<'p>(project: &'p Project, proxy: &Hop) -> Option<(Millis, Vec<Outlived<'p>>)> {
-    let graph = project.hop_graph();
-    let mut firing: Vec<Outlived<'p>> = graph
-        .links
-        .iter()
-        .filter(|l| l.proxy == proxy.id)
-        .filter_map(|l| graph.hop(&l.backend))
+    let mut firing: Vec<Outlived<'p>> = linked_backends(project, proxy)
         .filter_map(|backend| outlives(proxy, backend).map(|(_, idle)| Outlived { backend, idle }))
         .collect();
     firing.sort_by(|a, b| (a.idle, &a.backend.id).cmp(&(b.idle, &b.backend.id)));
@@ -112,6 +107,7 @@ fn finding(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
     };
     let others = match firing.len() {
         1 => String::new(),
+        2 => " (1 other linked backend closes sooner than the proxy too)".to_owned(),
         n => format!(" ({} other linked backends close sooner than the proxy too)", n - 1),
     };
     let message = format!(

@@ -8,7 +8,7 @@ use crate::model::setting::{Origin, Setting};
 use crate::project::Project;
 use crate::rules::{Check, Rule, rule_doc};
 
-use super::{each_link, insert_into_upstream, pool_on, primary};
+use super::{insert_ingress_key, insert_into_upstream, linked_backends, pool_on, primary};
 
 pub(crate) static RULE: Rule = Rule {
     code: "KA002",
@@ -20,7 +20,9 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(project: &Project, out: &mut Vec<Diagnostic>) {
-    each_link(project, out, finding);
+    for proxy in project.hop_graph().hops.iter().filter(|h| h.kind.is_proxy()) {
+        out.extend(finding(project, proxy));
+    }
 }
 
 fn known(setting: Option<&Setting<u64>>) -> Option<(u64, &Setting<u64>)> {
@@ -35,39 +37,79 @@ fn announces_close(kind: HopKind) -> bool {
     matches!(kind, HopKind::Tomcat | HopKind::SpringBoot | HopKind::Hypercorn)
 }
 
-fn finding(project: &Project, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> {
+/// RULES.md "A proxy setting shared by several backends": one diagnostic
+/// naming the tightest backend, the others related.
+fn finding(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
     let (p, proxy_setting) = known(proxy.settings.max_requests_per_connection.as_ref())?;
-    let (b, backend_setting) = known(backend.settings.max_requests_per_connection.as_ref())?;
-    if !requests_exceed(p, Some(b)) || !pool_on(project, proxy) {
+    let mut capped: Vec<(u64, &Hop, &Setting<u64>)> = linked_backends(project, proxy)
+        .filter_map(|backend| {
+            let (b, setting) = known(backend.settings.max_requests_per_connection.as_ref())?;
+            requests_exceed(p, Some(b)).then_some((b, backend, setting))
+        })
+        .collect();
+    capped.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
+    let (b, tightest, _) = *capped.first()?;
+    if !pool_on(project, proxy) {
         return None;
     }
-    let software = backend.kind.as_str();
-    let (severity, consequence) = if announces_close(backend.kind) {
+    let software = tightest.kind.as_str();
+    // Info only when every backend concerned announces the close.
+    let (severity, consequence) = if capped.iter().all(|(_, backend, _)| announces_close(backend.kind)) {
         (Severity::Info, "it announces the close, so the proxy only opens new connections early")
     } else {
         (Severity::Warning, "a request sent on a connection it has just closed fails")
     };
+    let others = match capped.len() {
+        1 => String::new(),
+        2 => " (1 other linked backend caps connections below the proxy too)".to_owned(),
+        n => format!(" ({} other linked backends cap connections below the proxy too)", n - 1),
+    };
     let message = format!(
-        "upstream keepalive requests exceed the backend: the proxy sends up to {p} requests per connection, {software} closes after {b}; {consequence}"
+        "upstream keepalive requests exceed the backend: the proxy sends up to {p} requests per connection, {software} closes after {b}{others}; {consequence}"
     );
     let (file, span) = primary(proxy, Some(&proxy_setting.origin));
-    let label = format!("{software} closes a connection after {b} requests");
     let mut diagnostic = Diagnostic::new(&RULE, file, span, message).with_severity(severity);
-    diagnostic = match &backend_setting.origin {
-        Origin::Explicit { file, span } => diagnostic.with_related(*file, *span, label),
-        _ => diagnostic.with_related(backend.file, backend.span, label),
-    };
-    // RULES.md KA002: set the proxy to the backend's cap − 2 (at least 1).
-    if proxy.kind == HopKind::NginxUpstream {
-        let target = b.saturating_sub(2).max(1);
-        let edit = match &proxy_setting.origin {
-            Origin::Explicit { file, span } => Some(Edit::replace(*file, *span, target.to_string())),
-            _ => insert_into_upstream(project, proxy, &format!("keepalive_requests {target};")),
+    for (cap, backend, setting) in &capped {
+        let label = format!("{} closes a connection after {cap} requests", backend.kind.as_str());
+        diagnostic = match &setting.origin {
+            Origin::Explicit { file, span } => diagnostic.with_related(*file, *span, label),
+            _ => diagnostic.with_related(backend.file, backend.span, label),
         };
-        if let Some(edit) = edit {
-            diagnostic = diagnostic
-                .with_fix(Fix::safe(format!("Set `keepalive_requests {target}` in the upstream"), vec![edit]));
-        }
+    }
+    if let Some(fix) = fix(project, proxy, proxy_setting, b.saturating_sub(2).max(1)) {
+        diagnostic = diagnostic.with_fix(fix);
     }
     Some(diagnostic)
+}
+
+/// RULES.md KA002: the proxy's value set to the tightest cap − 2 (at least
+/// 1): the nginx upstream's `keepalive_requests`, or ingress-nginx's
+/// `upstream-keepalive-requests`.
+fn fix(project: &Project, proxy: &Hop, setting: &Setting<u64>, target: u64) -> Option<Fix> {
+    let explicit = match &setting.origin {
+        Origin::Explicit { file, span } => Some((*file, *span)),
+        _ => None,
+    };
+    let (title, edit) = match proxy.kind {
+        HopKind::NginxUpstream => (
+            format!("Set `keepalive_requests {target}` in the upstream"),
+            match explicit {
+                Some((file, span)) => Edit::replace(file, span, target.to_string()),
+                None => insert_into_upstream(project, proxy, &format!("keepalive_requests {target};"))?,
+            },
+        ),
+        HopKind::IngressNginx => (
+            format!("Set `upstream-keepalive-requests: \"{target}\"`"),
+            match explicit {
+                Some((file, span)) => {
+                    let written = span.text(&project.file(file).text);
+                    let quote = if written.starts_with(['"', '\'']) { &written[..1] } else { "" };
+                    Edit::replace(file, span, format!("{quote}{target}{quote}"))
+                }
+                None => insert_ingress_key(project, proxy, "upstream-keepalive-requests", &format!("\"{target}\""))?,
+            },
+        ),
+        _ => return None,
+    };
+    Some(Fix::safe(title, vec![edit]))
 }
