@@ -27,6 +27,8 @@ pub struct CheckOptions {
     pub config: ConfigChoice,
     pub nginx_version: Option<String>,
     pub ingress_nginx_version: Option<String>,
+    /// `--version NAME=VERSION`, as written.
+    pub backend_versions: Vec<String>,
     pub select: Vec<String>,
     pub extend_select: Vec<String>,
     pub ignore: Vec<String>,

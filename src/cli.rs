@@ -7,12 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::diagnostic::Severity;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "hoplint",
-    version,
-    about = "Lint the configuration of every hop a web request crosses",
-    propagate_version = true
-)]
+#[command(name = "hoplint", version, about = "Lint the configuration of every hop a web request crosses")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -52,6 +47,11 @@ pub struct ProjectArgs {
     /// controller image tag, else the newest release.
     #[arg(long, value_name = "VERSION")]
     pub ingress_nginx_version: Option<String>,
+    /// A backend's version, e.g. `gunicorn=23.0` (repeatable): gunicorn,
+    /// uvicorn, hypercorn, node, puma, php, httpd. Overrides `[versions]`,
+    /// pins and image tags.
+    #[arg(long = "version", value_name = "NAME=VERSION")]
+    pub backend_versions: Vec<String>,
     /// Use this configuration file instead of searching for hoplint.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,

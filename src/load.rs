@@ -1,6 +1,7 @@
 //! The front of the pipeline: configuration, discovery, classification,
 //! parsing. Builds the [`Project`] every command works on.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::check::{CheckOptions, ConfigChoice, Report, RunError};
@@ -9,7 +10,7 @@ use crate::knowledge::{self, Version, nginx_directives, version};
 use crate::model::nginx::{self as nginx_model, Loader, Modules};
 use crate::model::problem::ParseProblem;
 use crate::model::setting::Setting;
-use crate::project::{EmbeddedFile, GraphConfig, Note, Project, ResolvedVersion, VersionSource};
+use crate::project::{DeclaredBackend, EmbeddedFile, GraphConfig, Note, Project, ResolvedVersion, VersionSource};
 use crate::rules::Selection;
 use crate::settings::{self, Loaded};
 use crate::source::classify::{self, Kind};
@@ -54,6 +55,13 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
             None
         }
     };
+    let backend_versions = match declared_backend_versions(options, config, config_path.as_deref()) {
+        Ok(v) => v,
+        Err(message) => {
+            report.errors.push(RunError { file: None, message });
+            BTreeMap::new()
+        }
+    };
     if !report.errors.is_empty() {
         return (None, report);
     }
@@ -78,7 +86,8 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
     let settings_file = config_file.path.as_deref().map(|path| add_settings_file(&mut read, path, &config_file.text));
 
     let mut modules = configured_modules(config, config_path.as_deref(), &mut report);
-    let formats = parse_formats(&mut read);
+    let java = java_versions(config, settings_file, &config_file.text);
+    let formats = parse_formats(&mut read, &java);
     let nginx_version = match nginx_version.source {
         VersionSource::Assumed => from_images(&read.files, &formats, &mut report).unwrap_or(nginx_version),
         _ => nginx_version,
@@ -117,6 +126,7 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         compose: formats.compose,
         backends: formats.backends,
         fix_policy: config.fix_policy(),
+        backend_versions,
         graph_config: GraphConfig { file: settings_file, links: config.link.clone(), front: config.front.clone() },
         graph: std::sync::OnceLock::new(),
     };
@@ -239,7 +249,7 @@ struct Formats {
 /// Parses every file of a format other than nginx; configuration files
 /// embedded in ConfigMaps become files of their own (with spans mapped back)
 /// and join `read.kinds`.
-fn parse_formats(read: &mut Read) -> Formats {
+fn parse_formats(read: &mut Read, java: &JavaVersions) -> Formats {
     use crate::model::k8s;
     let mut formats = Formats::default();
     let kinds = read.kinds.clone();
@@ -312,8 +322,36 @@ fn parse_formats(read: &mut Read) -> Formats {
             _ => {}
         }
     }
-    read_java(read, &mut formats);
+    read_java(read, java, &mut formats);
     formats
+}
+
+/// Tomcat and Spring Boot versions from `[versions]`, pointing at their
+/// line in hoplint.toml.
+#[derive(Default)]
+struct JavaVersions {
+    tomcat: Option<crate::model::jvm::DeclaredVersion>,
+    spring_boot: Option<crate::model::jvm::DeclaredVersion>,
+}
+
+fn java_versions(config: &settings::ConfigFile, settings_file: Option<FileId>, text: &str) -> JavaVersions {
+    let declared = |key: &str| {
+        let file = settings_file?;
+        let version = version::resolve_release(config.versions.get(key)?).ok()?;
+        // The `key = "…"` line (the first one: TOML refuses duplicates).
+        let mut offset = 0;
+        let span = text.split_inclusive('\n').find_map(|line| {
+            let start = offset;
+            offset += line.len();
+            let rest = line.trim_start().strip_prefix(key)?;
+            rest.trim_start().starts_with('=').then(|| {
+                let end = start + line.trim_end().len();
+                crate::span::Span::new(u32::try_from(start).ok()?, u32::try_from(end).ok()?).into()
+            })?
+        });
+        Some(crate::model::jvm::DeclaredVersion { version, file, span: span.unwrap_or_default() })
+    };
+    JavaVersions { tomcat: declared("tomcat"), spring_boot: declared("spring-boot") }
 }
 
 /// The files of `kind` with their paths.
@@ -324,7 +362,7 @@ fn files_of(read: &Read, kind: Kind) -> Vec<(FileId, &Path)> {
 /// Tomcat `server.xml` (with its `catalina.properties`) and Spring Boot
 /// applications (their `application*` files grouped by directory, with the
 /// build file that pins the Spring Boot version).
-fn read_java(read: &Read, formats: &mut Formats) {
+fn read_java(read: &Read, java: &JavaVersions, formats: &mut Formats) {
     use crate::model::{spring, tomcat};
     let source = |f: FileId| &read.files[f.0 as usize];
     for (file, path) in files_of(read, Kind::Tomcat) {
@@ -340,7 +378,7 @@ fn read_java(read: &Read, formats: &mut Formats) {
             }
             props.add_catalina_properties(properties, &parsed);
         }
-        let server = tomcat::read_server_xml(file, source(file), &props, None);
+        let server = tomcat::read_server_xml(file, source(file), &props, java.tomcat);
         formats.problems.extend(server.problems.iter().cloned());
         formats.tomcat.push(server);
     }
@@ -348,7 +386,7 @@ fn read_java(read: &Read, formats: &mut Formats) {
         let build = spring::build_file_for(&app.dir, files_of(read, Kind::JavaBuild))
             .map(|f| spring::read_build_file(f, source(f)));
         let files: Vec<(FileId, &SourceFile)> = app.files.iter().map(|f| (*f, source(*f))).collect();
-        let app = spring::read_spring_app(&files, &[], &[], build.as_ref());
+        let app = spring::read_spring_app(&files, &[], &[], build.as_ref(), java.spring_boot);
         formats.problems.extend(app.problems.iter().cloned());
         formats.spring.push(app);
     }
@@ -419,6 +457,38 @@ fn from_images(files: &[SourceFile], formats: &Formats, report: &mut Report) -> 
         written: first.version.to_string(),
         source: VersionSource::Image { at: first.at.clone(), file: first.file, span: first.span },
     })
+}
+
+/// The backends' versions declared by `--version NAME=V`, else `[versions]`
+/// (RULES.md "Versions"), with where each was declared. Pins and image tags
+/// come later, per backend.
+fn declared_backend_versions(
+    options: &CheckOptions,
+    config: &settings::ConfigFile,
+    config_path: Option<&str>,
+) -> Result<BTreeMap<String, DeclaredBackend>, String> {
+    let mut out = BTreeMap::new();
+    let from_toml = config
+        .versions
+        .iter()
+        .filter(|(name, _)| settings::BACKEND_VERSION_KEYS.contains(&name.as_str()))
+        .map(|(name, v)| (name.clone(), v.clone(), config_path.unwrap_or(settings::FILE_NAME).to_owned()));
+    let mut from_cli = Vec::new();
+    for written in &options.backend_versions {
+        let Some((name, v)) = written.split_once('=') else {
+            return Err(format!("--version expects NAME=VERSION (e.g. gunicorn=23.0), got `{written}`"));
+        };
+        if !settings::BACKEND_VERSION_KEYS.contains(&name) {
+            let known = settings::BACKEND_VERSION_KEYS.join(", ");
+            return Err(format!("--version: unknown software `{name}`; known: {known}"));
+        }
+        from_cli.push((name.to_owned(), v.to_owned(), "--version".to_owned()));
+    }
+    for (name, written, source) in from_toml.chain(from_cli) {
+        let version = version::resolve_release(&written).map_err(|e| format!("invalid {name} version: {e}"))?;
+        out.insert(name, DeclaredBackend { version, source });
+    }
+    Ok(out)
 }
 
 /// `--ingress-nginx-version`, else `[versions] ingress-nginx`; `None` lets

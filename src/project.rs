@@ -62,6 +62,14 @@ impl ResolvedVersion {
     }
 }
 
+/// A backend version declared by the user, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclaredBackend {
+    pub version: Version,
+    /// `--version` or the hoplint.toml path.
+    pub source: String,
+}
+
 /// A note for the report: no effect on the exit code.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Note {
@@ -98,6 +106,9 @@ pub struct Project {
     pub backends: BackendFiles,
     /// `[keepalive] margin` and `[fix] prefer` from hoplint.toml.
     pub fix_policy: crate::settings::FixPolicy,
+    /// Backend versions from `--version NAME=V` and `[versions]`, by name
+    /// (`gunicorn`, `php`…).
+    pub backend_versions: std::collections::BTreeMap<String, DeclaredBackend>,
     /// `[[link]]` and `[front]` from hoplint.toml.
     pub graph_config: GraphConfig,
     /// The hops and their links, built on first use by the cross-hop rules.

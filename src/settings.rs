@@ -30,6 +30,10 @@ pub const VERSION_KEYS: &[&str] = &[
     "httpd",
 ];
 
+/// The `[versions]` keys (and `--version` names) that name a backend
+/// server, whose defaults depend on its version.
+pub const BACKEND_VERSION_KEYS: &[&str] = &["gunicorn", "uvicorn", "hypercorn", "node", "puma", "php", "httpd"];
+
 /// The parsed file. Unknown keys are errors.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

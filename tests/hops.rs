@@ -396,3 +396,28 @@ fn load_balancers_are_hops_linked_to_what_they_front() {
     assert_eq!(chains[0]["link"]["how"], "config");
     assert_eq!(chains[0]["link"]["line"], 4);
 }
+
+/// Backend versions: `--version NAME=V` beats `[versions]`, which beats pins
+/// and image tags; Tomcat and Spring Boot take theirs from `[versions]`.
+#[test]
+fn declared_backend_versions_win() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gunicorn.conf.py"), "worker_class = \"gthread\"\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("conf")).unwrap();
+    std::fs::write(
+        dir.path().join("conf/server.xml"),
+        "<Server><Service name=\"Catalina\"><Connector port=\"8080\" protocol=\"HTTP/1.1\"/></Service></Server>\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("hoplint.toml"), "[versions]\ngunicorn = \"22.0\"\ntomcat = \"9.0.80\"\n").unwrap();
+    let version = |report: &Value, id: &str| hop(report, id)["software_version"]["value"].as_str().map(str::to_owned);
+    let report = hops_at(dir.path(), &["hops", ".", "--format", "json"]);
+    assert_eq!(version(&report, "gunicorn.conf.py").as_deref(), Some("22.0.0"));
+    assert_eq!(version(&report, "conf/server.xml").as_deref(), Some("9.0.80"));
+    assert_eq!(hop(&report, "conf/server.xml")["software_version"]["line"], 3, "the toml line");
+    let report = hops_at(dir.path(), &["hops", ".", "--format", "json", "--version", "gunicorn=23.0.0"]);
+    assert_eq!(version(&report, "gunicorn.conf.py").as_deref(), Some("23.0.0"));
+    let (status, _, stderr) = common::hoplint(dir.path(), &["hops", ".", "--version", "gunicron=23"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("unknown software `gunicron`"), "{stderr}");
+}

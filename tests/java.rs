@@ -341,7 +341,7 @@ fn spring_app(files: &mut Files, app: &str, env: &[EnvVar]) -> SpringApp {
         spring::build_file_for(&apps[0].dir, build_candidates).map(|id| spring::read_build_file(id, files.get(id)));
     let system = jvm::system_properties(env, SPRING_OPTION_VARIABLES, |id| Some(files.get(id).text.as_str()));
     let sources: Vec<(FileId, &SourceFile)> = apps[0].files.iter().map(|id| (*id, files.get(*id))).collect();
-    spring::read_spring_app(&sources, env, &system, build.as_ref())
+    spring::read_spring_app(&sources, env, &system, build.as_ref(), None)
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
@@ -491,7 +491,7 @@ fn spring_boot_2_4_ignores_newer_properties() {
 fn spring_without_build_file_assumes_newest() {
     let mut files = Files::default();
     let id = files.add("app/application.yml", b"server:\n  shutdown: immediate\n".to_vec());
-    let app = spring::read_spring_app(&[(id, files.get(id))], &[], &[], None);
+    let app = spring::read_spring_app(&[(id, files.get(id))], &[], &[], None, None);
     default(
         &app.version.setting(),
         Some("4.1.0".to_owned()),

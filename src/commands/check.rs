@@ -20,6 +20,7 @@ pub fn options(args: &ProjectArgs) -> (CheckOptions, Vec<RunError>) {
         },
         nginx_version: args.nginx_version.clone(),
         ingress_nginx_version: args.ingress_nginx_version.clone(),
+        backend_versions: args.backend_versions.clone(),
         ..CheckOptions::default()
     };
     let mut errors = Vec::new();

@@ -34,6 +34,15 @@ pub enum VersionError {
     Unknown(String),
 }
 
+/// Reads a release written by the user for software whose every release
+/// hoplint does not list (a backend server): `X.Y.Z`, or `X.Y` as `X.Y.0`;
+/// `X` alone is an error.
+pub fn resolve_release(text: &str) -> Result<Version, VersionError> {
+    let parts = text.trim().trim_start_matches('v').split('.').count();
+    let padded = if parts == 2 { format!("{}.0", text.trim()) } else { text.to_owned() };
+    resolve(&padded, &[])
+}
+
 /// Resolves a user-written version: `X.Y.Z` is taken as is, `X.Y` means the
 /// newest `X.Y.z` in `known`, `X` alone is an error (RULES.md "Versions").
 /// `known` lists every release at which a table changes, so an `X.Y` with no

@@ -163,6 +163,15 @@ fn image_command(dockerfile: &crate::model::dockerfile::Dockerfile) -> Option<(C
     Some((command, env, dockerfile.stages[stage].from))
 }
 
+/// The version `--version NAME=V` or `[versions]` declares for `server`.
+fn declared(project: &Project, server: Server) -> Option<Version> {
+    let key = match server {
+        Server::PhpFpm => "php",
+        other => other.name(),
+    };
+    project.backend_versions.get(key).map(|d| d.version)
+}
+
 /// The version a pin file (`requirements*.txt`, `poetry.lock`…) in `dir`
 /// or an ancestor declares for `package`.
 fn pinned_version(project: &Project, dir: &Path, package: &str) -> Option<Version> {
@@ -214,7 +223,8 @@ fn launch_hop(
 ) -> Option<Hop> {
     let mut env: Vec<EnvVar> = launch.env.clone();
     env.extend(invocation.env.iter().cloned());
-    let version = |server: Server| pinned_version(project, &launch.dir, server.name());
+    let version =
+        |server: Server| declared(project, server).or_else(|| pinned_version(project, &launch.dir, server.name()));
     let hop = match invocation.server {
         Server::Gunicorn => {
             let cli = gunicorn::parse_gunicorn_args(launch.command.file, &invocation.args);
@@ -244,7 +254,12 @@ fn launch_hop(
             )
         }
         Server::Node => {
-            let (version, written) = crate::model::node::version_of(launch.image.as_ref());
+            let (version, written) = match project.backend_versions.get("node") {
+                Some(d) => {
+                    (d.version, Setting::default(d.version.to_string(), format!("node version from {}", d.source)))
+                }
+                None => crate::model::node::version_of(launch.image.as_ref()),
+            };
             crate::model::node::node_hop(launch.id.clone(), launch.file, launch.span, version, written)
         }
         // Configured by their files (below), not by their command lines.
@@ -275,20 +290,21 @@ pub fn add_backend_hops(project: &Project, hops: &mut Vec<Hop>) {
     }
     for conf in project.backends.gunicorn_confs.iter().filter(|c| !used.contains(&c.file)) {
         let dir = dir_of(project, conf.file);
-        let settings = gunicorn::effective_gunicorn(Some(conf), None, None, pinned_version(project, &dir, "gunicorn"));
+        let version = declared(project, Server::Gunicorn).or_else(|| pinned_version(project, &dir, "gunicorn"));
+        let settings = gunicorn::effective_gunicorn(Some(conf), None, None, version);
         hops.push(settings.to_hop(project.display_name(conf.file), conf.file, Span::at(0)));
     }
     for conf in &project.backends.httpd {
-        let settings = crate::model::httpd::effective_httpd(&[conf], None);
+        let settings = crate::model::httpd::effective_httpd(&[conf], declared(project, Server::Httpd));
         hops.push(settings.to_hop(project.display_name(conf.file), conf.file, Span::at(0)));
     }
     for conf in &project.backends.puma {
         let dir = dir_of(project, conf.file);
-        let version = project.backends.gem_pins.iter().find_map(|(file, pins)| {
+        let pinned = project.backends.gem_pins.iter().find_map(|(file, pins)| {
             let pin_dir = dir_of(project, *file);
             dir.starts_with(&pin_dir).then(|| pins.iter().find(|p| p.name == "puma").map(|p| p.version)).flatten()
         });
-        let settings = crate::model::puma::effective_puma(Some(conf), version);
+        let settings = crate::model::puma::effective_puma(Some(conf), declared(project, Server::Puma).or(pinned));
         hops.push(settings.to_hop(project.display_name(conf.file), conf.file, Span::at(0)));
     }
     // php-fpm reads `php-fpm.conf` and the pool files of `php-fpm.d/`: one
@@ -306,7 +322,7 @@ pub fn add_backend_hops(project: &Project, hops: &mut Vec<Hop>) {
     }
     for (_, confs) in groups {
         let first = confs.iter().find(|c| c.global_span.is_some()).unwrap_or(&confs[0]);
-        let settings = crate::model::phpfpm::effective_phpfpm(&confs, None);
+        let settings = crate::model::phpfpm::effective_phpfpm(&confs, declared(project, Server::PhpFpm));
         hops.push(settings.to_hop(project.display_name(first.file), first.file, Span::at(0)));
     }
 }

@@ -18,7 +18,7 @@ pub use environment::Profiles;
 use crate::knowledge::java::{SPRING_BOOT_NEWEST, Shutdown};
 use crate::model::command::EnvVar;
 use crate::model::hop::{Hop, HopKind, HopSettings};
-use crate::model::jvm::{RunningVersion, SystemProperty};
+use crate::model::jvm::{DeclaredVersion, RunningVersion, SystemProperty};
 use crate::model::problem::ParseProblem;
 use crate::model::setting::{Millis, Setting};
 use crate::source::{FileId, SourceFile};
@@ -103,6 +103,7 @@ pub fn read_spring_app(
     env: &[EnvVar],
     system: &[SystemProperty],
     build: Option<&SpringBuild>,
+    declared: Option<DeclaredVersion>,
 ) -> SpringApp {
     let mut problems = Vec::new();
     let mut ordered: Vec<&(FileId, &SourceFile)> = files.iter().collect();
@@ -110,7 +111,8 @@ pub fn read_spring_app(
     let documents: Vec<Document> =
         ordered.iter().flat_map(|(id, source)| documents::load(*id, source, &mut problems)).collect();
     let environment = Environment::new(&documents, env, system);
-    let version = RunningVersion::new("Spring Boot", build.and_then(|b| b.version), SPRING_BOOT_NEWEST);
+    // `[versions] spring-boot` wins over the build file.
+    let version = RunningVersion::new("Spring Boot", declared.or(build.and_then(|b| b.version)), SPRING_BOOT_NEWEST);
     let server = build.map_or_else(
         || Setting::default(EmbeddedServer::Tomcat, "Spring Boot's default server, Tomcat (no build file found)"),
         |b| b.server.clone(),
