@@ -41,30 +41,11 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
 
     let selection = selection(options, config, &mut report);
 
-    let nginx_version = match resolve_nginx_version(options, config, config_path.as_deref()) {
-        Ok(v) => v,
-        Err(message) => {
-            report.errors.push(RunError { file: None, message });
-            return (None, report);
-        }
-    };
-    let ingress_nginx_version = match declared_ingress_version(options, config, config_path.as_deref()) {
-        Ok(v) => v,
-        Err(message) => {
-            report.errors.push(RunError { file: None, message });
-            None
-        }
-    };
-    let backend_versions = match declared_backend_versions(options, config, config_path.as_deref()) {
-        Ok(v) => v,
-        Err(message) => {
-            report.errors.push(RunError { file: None, message });
-            BTreeMap::new()
-        }
-    };
-    if !report.errors.is_empty() {
+    let Some(Declared { nginx_version, ingress_nginx_version, backend_versions }) =
+        declared_versions(options, config, config_path.as_deref(), &mut report)
+    else {
         return (None, report);
-    }
+    };
 
     let root = crate::project::find_root(&first, config_file.path.as_deref());
     let max_size = options.max_file_size.unwrap_or(discover::DEFAULT_MAX_FILE_SIZE);
@@ -406,6 +387,27 @@ fn load_config(choice: &ConfigChoice, first: &Path) -> Result<Loaded, settings::
         ConfigChoice::File(path) => settings::load(path),
         ConfigChoice::Discover => settings::find(first).map_or_else(|| Ok(Loaded::default()), |p| settings::load(&p)),
     }
+}
+
+/// The versions the command line and `[versions]` declare.
+struct Declared {
+    nginx_version: ResolvedVersion,
+    ingress_nginx_version: Option<Setting<Version>>,
+    backend_versions: BTreeMap<String, DeclaredBackend>,
+}
+
+/// Every declared version, or `None` with the problems in `report`.
+fn declared_versions(
+    options: &CheckOptions,
+    config: &settings::ConfigFile,
+    config_path: Option<&str>,
+    report: &mut Report,
+) -> Option<Declared> {
+    let mut fail = |message: String| report.errors.push(RunError { file: None, message });
+    let nginx = resolve_nginx_version(options, config, config_path).map_err(&mut fail).ok();
+    let ingress = declared_ingress_version(options, config, config_path).map_err(&mut fail).ok();
+    let backends = declared_backend_versions(options, config, config_path).map_err(&mut fail).ok();
+    Some(Declared { nginx_version: nginx?, ingress_nginx_version: ingress?, backend_versions: backends? })
 }
 
 /// RULES.md "Versions": CLI → `[versions]` → newest stable; an assumed
