@@ -233,8 +233,11 @@ struct Formats {
 fn parse_formats(read: &mut Read, java: &JavaVersions) -> Formats {
     use crate::model::k8s;
     let mut formats = Formats::default();
-    let kinds = read.kinds.clone();
-    for (file, kind) in kinds {
+    // Files embedded in ConfigMaps join `read.kinds` as they are found and
+    // are read in turn (a mounted gunicorn.conf.py is a gunicorn config).
+    let mut next = 0;
+    while let Some(&(file, kind)) = read.kinds.get(next) {
+        next += 1;
         let source = &read.files[file.0 as usize];
         match kind {
             Kind::Kubernetes => {

@@ -10,6 +10,7 @@ use crate::knowledge::Version;
 use crate::knowledge::images::ImageRef;
 use crate::knowledge::servers::Server;
 use crate::model::command::{CommandLine, EnvVar};
+use crate::model::containers;
 use crate::model::dockerfile::Effective;
 use crate::model::gunicorn::{self, ConfigLocation, GunicornConf};
 use crate::model::hop::Hop;
@@ -37,6 +38,9 @@ struct Launch {
     /// The image the process runs in, when known (its tag gives the
     /// runtime's version: `node:22`).
     image: Option<Setting<ImageRef>>,
+    /// Files mounted into the container from ConfigMaps: the path inside
+    /// it, and the file hoplint read.
+    mounts: Vec<(String, FileId)>,
 }
 
 fn dir_of(project: &Project, file: FileId) -> PathBuf {
@@ -57,22 +61,14 @@ fn launches(project: &Project) -> Vec<Launch> {
             env,
             dir: dir_of(project, dockerfile.file),
             image: dockerfile.final_stage().and_then(|s| dockerfile.root_image(s)).cloned(),
+            mounts: Vec::new(),
         });
     }
     for manifests in &project.k8s {
         for object in &manifests.objects {
             let Some(workload) = object.workload() else { continue };
             for container in workload.pod.containers.iter().filter(|c| !c.is_init) {
-                let Some(command) = container.full_command() else { continue };
-                out.push(Launch {
-                    id: format!("{}:{}/{}", manifests.path, object.kind_name(), container.name),
-                    file: manifests.file,
-                    span: container.line,
-                    command,
-                    env: container.env.clone(),
-                    dir: dir_of(project, manifests.file),
-                    image: container.image.as_ref().map(|i| Setting::explicit(i.value.clone(), manifests.file, i.span)),
-                });
+                out.extend(container_launch(project, manifests, object, workload, container));
             }
         }
     }
@@ -107,6 +103,7 @@ fn launches(project: &Project) -> Vec<Launch> {
                     .image
                     .clone()
                     .or_else(|| built.and_then(|d| d.final_stage().and_then(|s| d.root_image(s))).cloned()),
+                mounts: Vec::new(),
             });
         }
     }
@@ -120,6 +117,7 @@ fn launches(project: &Project) -> Vec<Launch> {
                 env: Vec::new(),
                 dir: dir_of(project, *file),
                 image: None,
+                mounts: Vec::new(),
             });
         }
     }
@@ -133,10 +131,43 @@ fn launches(project: &Project) -> Vec<Launch> {
                 env: Vec::new(),
                 dir: dir_of(project, *file),
                 image: None,
+                mounts: Vec::new(),
             });
         }
     }
     out
+}
+
+/// What a Kubernetes container runs: its `command:` (and `args:`); without
+/// one, its image's, from the Dockerfile that builds it here (`args:`
+/// replace its `CMD`).
+fn container_launch(
+    project: &Project,
+    manifests: &crate::model::k8s::Manifests,
+    object: &crate::model::k8s::Object,
+    workload: &crate::model::k8s::Workload,
+    container: &crate::model::k8s::Container,
+) -> Option<Launch> {
+    let (command, env, dir) = if let Some(command) = container.full_command() {
+        (command, container.env.clone(), dir_of(project, manifests.file))
+    } else {
+        let here = crate::source::absolute(&project.file(manifests.file).path);
+        let image = &container.image.as_ref()?.value;
+        let dockerfile = containers::dockerfile_for_image(project, image, &here)?;
+        let (command, env, _) = image_launch(dockerfile, container.args.as_ref())?;
+        let env = env.into_iter().chain(container.env.iter().cloned()).collect();
+        (command, env, dir_of(project, dockerfile.file))
+    };
+    Some(Launch {
+        id: format!("{}:{}/{}", manifests.path, object.kind_name(), container.name),
+        file: manifests.file,
+        span: container.line,
+        command,
+        env,
+        dir,
+        image: container.image.as_ref().map(|i| Setting::explicit(i.value.clone(), manifests.file, i.span)),
+        mounts: containers::mounted_files(project, manifests, &workload.pod, container),
+    })
 }
 
 /// What an image built by `dockerfile` runs: its final stage's effective
@@ -144,15 +175,27 @@ fn launches(project: &Project) -> Vec<Launch> {
 /// `ENTRYPOINT`; a shell-form `ENTRYPOINT` runs alone), its `ENV`, and the
 /// final `FROM` line.
 fn image_command(dockerfile: &crate::model::dockerfile::Dockerfile) -> Option<(CommandLine, Vec<EnvVar>, Span)> {
+    image_launch(dockerfile, None)
+}
+
+/// [`image_command`] with the `CMD` replaced by `args` (a Kubernetes
+/// container's `args:` without `command:`).
+fn image_launch(
+    dockerfile: &crate::model::dockerfile::Dockerfile,
+    args: Option<&CommandLine>,
+) -> Option<(CommandLine, Vec<EnvVar>, Span)> {
     let stage = dockerfile.final_stage()?;
     let written = |e: Effective<'_>| match e {
         Effective::Written(command) => Some(command.line.clone()),
         _ => None,
     };
-    let command = match (written(dockerfile.entrypoint(stage)), written(dockerfile.cmd(stage))) {
+    let cmd = args.cloned().or_else(|| written(dockerfile.cmd(stage)));
+    let command = match (written(dockerfile.entrypoint(stage)), cmd) {
         (Some(mut entry), Some(cmd)) if entry.form == crate::model::command::Form::Exec => {
             entry.words.extend(cmd.words);
-            entry.span = entry.span.cover(cmd.span);
+            if cmd.file == entry.file {
+                entry.span = entry.span.cover(cmd.span);
+            }
             entry
         }
         (Some(entry), _) => entry,
@@ -186,6 +229,18 @@ fn pinned_version(project: &Project, dir: &Path, package: &str) -> Option<Versio
         })
         .min_by_key(|(depth, _)| *depth)
         .map(|(_, v)| v)
+}
+
+/// The gunicorn config file `-c PATH` names when a ConfigMap mounts it
+/// there.
+fn mounted_gunicorn_conf<'p>(
+    project: &'p Project,
+    location: &ConfigLocation,
+    mounts: &[(String, FileId)],
+) -> Option<&'p GunicornConf> {
+    let ConfigLocation::File { path, .. } = location else { return None };
+    let (_, file) = mounts.iter().find(|(mounted, _)| mounted == path)?;
+    project.backends.gunicorn_confs.iter().find(|c| c.file == *file)
 }
 
 /// The gunicorn config file a launch loads: `-c PATH` resolved against the
@@ -230,7 +285,9 @@ fn launch_hop(
             let cli = gunicorn::parse_gunicorn_args(launch.command.file, &invocation.args);
             let env_args = env.iter().rev().find(|e| e.name == "GUNICORN_CMD_ARGS");
             let parsed_env = env_args.map(gunicorn::parse_cmd_args_env);
-            let conf = gunicorn_conf(project, &gunicorn::config_location(Some(&cli), parsed_env.as_ref()), &launch.dir);
+            let location = gunicorn::config_location(Some(&cli), parsed_env.as_ref());
+            let conf = mounted_gunicorn_conf(project, &location, &launch.mounts)
+                .or_else(|| gunicorn_conf(project, &location, &launch.dir));
             if let Some(conf) = conf {
                 used.insert(conf.file);
             }

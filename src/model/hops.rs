@@ -66,6 +66,7 @@ pub fn collect(project: &Project) -> (Vec<Hop>, Vec<Note>) {
         hops.extend(server.hops());
     }
     hops.extend(project.spring.iter().map(crate::model::spring::SpringApp::hop));
+    crate::model::containers::adopt_file_configured_servers(project, &mut hops);
     let declared = project.ingress_nginx_version.as_ref();
     let ingress = crate::model::ingress_nginx::analyze(&project.k8s, &project.helm_values, declared);
     hops.extend(ingress.hops);

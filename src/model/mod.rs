@@ -4,6 +4,7 @@ pub mod args;
 pub mod backends;
 pub mod command;
 pub mod compose;
+pub mod containers;
 pub mod dockerfile;
 pub mod front;
 pub mod gunicorn;
