@@ -22,6 +22,17 @@ use crate::source::FileId;
 use crate::span::Span;
 use crate::syntax::nginx::include::normalize;
 
+/// Where a backend's command line names its server (`gunicorn`, the
+/// `uvicorn` of `python -m uvicorn`): options it lacks go right after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProgramSite {
+    pub file: FileId,
+    /// The program word, quotes included.
+    pub word: Span,
+    /// A list (`["gunicorn", …]`, a YAML sequence) or a shell string.
+    pub form: crate::model::command::Form,
+}
+
 /// A command line that starts a process, and what runs it.
 struct Launch {
     /// The id of what runs it: a Dockerfile, `file:Kind/name/container`,
@@ -328,7 +339,8 @@ fn launch_hop(
 /// Backend hops. A launch inside a container (Dockerfile, Kubernetes
 /// container, compose service) replaces that container's hop in `hops`,
 /// keeping its stop signal, preStop delay and grace period.
-pub fn add_backend_hops(project: &Project, hops: &mut Vec<Hop>) {
+pub fn add_backend_hops(project: &Project, hops: &mut Vec<Hop>) -> Vec<(String, ProgramSite)> {
+    let mut programs = Vec::new();
     let mut used: HashSet<FileId> = HashSet::new();
     let mut seen_ids: HashSet<String> = HashSet::new();
     for launch in launches(project) {
@@ -337,6 +349,8 @@ pub fn add_backend_hops(project: &Project, hops: &mut Vec<Hop>) {
             continue; // one process per container, compose service, script
         }
         let Some(mut hop) = launch_hop(project, &launch, &invocation, &mut used) else { continue };
+        let site = ProgramSite { file: launch.command.file, word: invocation.program.span, form: launch.command.form };
+        programs.push((hop.id.clone(), site));
         if let Some(i) = hops.iter().position(|h| h.id == hop.id) {
             let container = hops.remove(i);
             hop.settings.stop_signal = container.settings.stop_signal;
@@ -382,4 +396,5 @@ pub fn add_backend_hops(project: &Project, hops: &mut Vec<Hop>) {
         let settings = crate::model::phpfpm::effective_phpfpm(&confs, declared(project, Server::PhpFpm));
         hops.push(settings.to_hop(project.display_name(first.file), first.file, Span::at(0)));
     }
+    programs
 }

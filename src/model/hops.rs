@@ -1,5 +1,6 @@
 //! Every hop the project defines, from each format's model.
 
+use crate::model::backends::ProgramSite;
 use crate::model::hop::Hop;
 use crate::model::link::{self, Link, StaleLink};
 use crate::project::{Note, Project};
@@ -14,17 +15,24 @@ pub struct HopGraph {
     pub stale: Vec<StaleLink>,
     /// Assumed versions, implicit links.
     pub notes: Vec<Note>,
+    /// Where each backend hop's command line names its server, by hop id.
+    pub programs: Vec<(String, ProgramSite)>,
 }
 
 impl HopGraph {
     pub fn hop(&self, id: &str) -> Option<&Hop> {
         self.hops.iter().find(|h| h.id == id)
     }
+
+    /// Where the command line of the backend hop `id` names its server.
+    pub fn program(&self, id: &str) -> Option<ProgramSite> {
+        self.programs.iter().find(|(hop, _)| hop == id).map(|(_, site)| *site)
+    }
 }
 
 /// Every hop, linked.
 pub fn graph(project: &Project) -> HopGraph {
-    let (mut hops, mut notes) = collect(project);
+    let (mut hops, mut notes, programs) = collect(project);
     let front = crate::model::front::load_balancers(project, &hops);
     hops.extend(front.hops);
     hops.sort_by(|a, b| a.id.cmp(&b.id));
@@ -39,12 +47,12 @@ pub fn graph(project: &Project) -> HopGraph {
         });
     }
     notes.sort();
-    HopGraph { hops, links, stale, notes }
+    HopGraph { hops, links, stale, notes, programs }
 }
 
 /// All hops, sorted by id (byte order) as the `hops` contract requires, and
 /// the notes finding them produced (assumed versions).
-pub fn collect(project: &Project) -> (Vec<Hop>, Vec<Note>) {
+pub fn collect(project: &Project) -> (Vec<Hop>, Vec<Note>, Vec<(String, ProgramSite)>) {
     let mut hops = crate::model::nginx_hops::nginx_hops(project);
     for manifests in &project.k8s {
         hops.extend(crate::model::k8s::hops::container_hops(manifests));
@@ -61,7 +69,10 @@ pub fn collect(project: &Project) -> (Vec<Hop>, Vec<Note>) {
             hops.push(crate::model::compose::service_hop(compose, service, &path, dockerfile));
         }
     }
-    crate::model::backends::add_backend_hops(project, &mut hops);
+    let mut programs = crate::model::backends::add_backend_hops(project, &mut hops);
+    for (_, site) in &mut programs {
+        (site.file, site.word) = project.on_disk(site.file, site.word);
+    }
     for server in &project.tomcat {
         hops.extend(server.hops());
     }
@@ -87,5 +98,5 @@ pub fn collect(project: &Project) -> (Vec<Hop>, Vec<Note>) {
         hop.map_locations(&|file, span| project.on_disk(file, span));
     }
     hops.sort_by(|a, b| a.id.cmp(&b.id));
-    (hops, notes)
+    (hops, notes, programs)
 }

@@ -4,7 +4,12 @@
 //! holds it (gunicorn.conf.py, a YAML `args:` list, an environment string,
 //! server.xml, application.properties).
 
+use crate::fix::Edit;
+use crate::model::backends::ProgramSite;
+use crate::model::command::Form;
 use crate::model::setting::Millis;
+use crate::project::Project;
+use crate::span::Span;
 
 /// The text that replaces `written` (the value as it appears in the file,
 /// quotes included when the span has them) so that it reads `target`,
@@ -40,6 +45,37 @@ pub fn rewrite_duration(written: &str, current: Millis, target: Millis) -> Optio
         _ => format!("{}ms", target.0),
     };
     Some(format!("{open}{value}{close}"))
+}
+
+/// An edit adding `option value` to a command line right after the word
+/// naming the server, in the command's own notation: a shell string
+/// (`gunicorn app` → `gunicorn --keep-alive 65 app`), a JSON or YAML flow
+/// list (`"uvicorn", "--timeout-keep-alive", "65", …`), or a YAML block
+/// sequence (two new `- ` items). `None` for a layout it cannot follow.
+pub fn insert_option(project: &Project, site: ProgramSite, option: &str, value: &str) -> Option<Edit> {
+    let text = &project.file(site.file).text;
+    let (start, end) = (site.word.start as usize, site.word.end as usize);
+    let before = text.get(..start)?.trim_end_matches([' ', '\t']);
+    let list_item = site.form == Form::Exec && before.ends_with(['[', ',', '-']);
+    if !list_item {
+        // Words separated by spaces: a shell string, or a compose
+        // `command:` string that compose splits itself.
+        return Some(Edit::replace(site.file, Span::at(site.word.end), format!(" {option} {value}")));
+    }
+    if before.ends_with(['[', ',']) {
+        let quote = if text[start..].starts_with('\'') { "'" } else { "\"" };
+        let item = |s: &str| format!("{quote}{s}{quote}");
+        return Some(Edit::replace(site.file, Span::at(site.word.end), format!(", {}, {}", item(option), item(value))));
+    }
+    let indent = before.strip_suffix('-')?;
+    let line_start = indent.rfind('\n').map_or(0, |i| i + 1);
+    let indent = &indent[line_start..];
+    if !indent.trim().is_empty() {
+        return None;
+    }
+    let line_end = text[end..].find('\n').map(|i| end + i + 1)?;
+    let items = format!("{indent}- {option}\n{indent}- \"{value}\"\n");
+    Some(Edit::replace(site.file, Span::at(u32::try_from(line_end).ok()?), items))
 }
 
 /// Splits matching surrounding quotes off `text`.

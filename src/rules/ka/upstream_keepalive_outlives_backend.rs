@@ -6,7 +6,7 @@ use crate::model::hop::{Hop, HopKind};
 use crate::model::keepalive::idle_outlives;
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::project::Project;
-use crate::rules::value_edit::rewrite_duration;
+use crate::rules::value_edit::{insert_option, rewrite_duration};
 use crate::rules::{Check, Rule, rule_doc};
 use crate::settings::FixSide;
 use crate::source::FileId;
@@ -215,12 +215,28 @@ pub(super) fn backend_edit(project: &Project, backend: &Hop, backend_idle: Milli
 }
 
 /// RULES.md "Backend-side settings that are absent": added where the
-/// backend's settings live. Done for gunicorn's config file (`keepalive = N`
-/// appended), the file its other explicit settings come from.
+/// backend's settings live — gunicorn's config file (`keepalive = N`
+/// appended), else the command line that starts the server (`--keep-alive
+/// N` for gunicorn and hypercorn, `--timeout-keep-alive N` for uvicorn).
 fn absent_backend_setting(project: &Project, backend: &Hop, raised: Millis) -> Option<Edit> {
-    if backend.kind != HopKind::Gunicorn {
-        return None;
+    let seconds = raised.0 / 1000;
+    if backend.kind == HopKind::Gunicorn
+        && let Some(edit) = gunicorn_conf_append(project, backend, seconds)
+    {
+        return Some(edit);
     }
+    let option = match backend.kind {
+        HopKind::Gunicorn | HopKind::Hypercorn => "--keep-alive",
+        HopKind::Uvicorn => "--timeout-keep-alive",
+        _ => return None,
+    };
+    let site = project.hop_graph().program(&backend.id)?;
+    insert_option(project, site, option, &seconds.to_string())
+}
+
+/// `keepalive = N` appended to the gunicorn.conf.py the hop's other
+/// explicit settings come from.
+fn gunicorn_conf_append(project: &Project, backend: &Hop, seconds: u64) -> Option<Edit> {
     let s = &backend.settings;
     let origins = [
         s.worker_class.as_ref().map(|x| &x.origin),
@@ -238,7 +254,6 @@ fn absent_backend_setting(project: &Project, backend: &Hop, raised: Millis) -> O
     let text = &project.file(conf).text;
     let end = u32::try_from(text.len()).ok()?;
     let newline = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
-    let seconds = raised.0 / 1000;
     Some(Edit::replace(conf, Span::at(end), format!("{newline}keepalive = {seconds}\n")))
 }
 
