@@ -310,6 +310,34 @@ fn parse_formats(read: &mut Read, java: &JavaVersions) -> Formats {
     formats
 }
 
+/// The version of the official `tomcat` image a Dockerfile here builds
+/// with `server_xml` copied in (`FROM tomcat:9.0.80-jdk17`).
+fn tomcat_image_version(
+    read: &Read,
+    dockerfiles: &[crate::model::dockerfile::Dockerfile],
+    server_xml: &Path,
+) -> Option<crate::model::jvm::DeclaredVersion> {
+    dockerfiles.iter().find_map(|d| {
+        let at = &read.files[d.file.0 as usize].path;
+        if !crate::model::containers::ships(d, at, server_xml) {
+            return None;
+        }
+        let image = d.root_image(d.final_stage()?)?;
+        let (Some(reference), crate::model::setting::Origin::Explicit { file, span }) = (&image.value, &image.origin)
+        else {
+            return None;
+        };
+        let version = match (reference.name().as_str(), reference.tag_version()) {
+            ("tomcat" | "bitnami/tomcat", knowledge::images::TagVersion::Exact(v)) => v,
+            ("tomcat" | "bitnami/tomcat", knowledge::images::TagVersion::Minor { major, minor }) => {
+                Version::new(major, minor, 0)
+            }
+            _ => return None,
+        };
+        Some(crate::model::jvm::DeclaredVersion { version, file: *file, span: *span })
+    })
+}
+
 /// Tomcat and Spring Boot versions from `[versions]`, pointing at their
 /// line in hoplint.toml.
 #[derive(Default)]
@@ -362,7 +390,10 @@ fn read_java(read: &Read, java: &JavaVersions, formats: &mut Formats) {
             }
             props.add_catalina_properties(properties, &parsed);
         }
-        let server = tomcat::read_server_xml(file, source(file), &props, java.tomcat);
+        // `[versions] tomcat`, else the tag of the `tomcat` image that
+        // ships this server.xml.
+        let version = java.tomcat.or_else(|| tomcat_image_version(read, &formats.dockerfiles, path));
+        let server = tomcat::read_server_xml(file, source(file), &props, version);
         formats.problems.extend(server.problems.iter().cloned());
         formats.tomcat.push(server);
     }

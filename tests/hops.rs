@@ -421,3 +421,17 @@ fn declared_backend_versions_win() {
     assert_eq!(status, 2);
     assert!(stderr.contains("unknown software `gunicron`"), "{stderr}");
 }
+
+/// A Tomcat image built here with the server.xml copied in gives Tomcat's
+/// version (`FROM tomcat:9.0.80-jdk17`); the Kubernetes container running
+/// that image is the Tomcat hop.
+#[test]
+fn tomcat_version_and_container_from_the_image_built_here() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/KA001");
+    let report = hops_at(&root, &["hops", "fire_k8s_tomcat_image_built_here", "--format", "json"]);
+    let container = hop(&report, "fire_k8s_tomcat_image_built_here/k8s/legacy.yaml:Deployment/legacy/legacy");
+    assert_eq!(container["kind"], "tomcat");
+    assert_eq!(container["software_version"]["value"], "9.0.80");
+    assert_eq!(container["software_version"]["file"], "fire_k8s_tomcat_image_built_here/legacy/Dockerfile");
+    assert_eq!(container["settings"]["idle_timeout"]["value"], 20);
+}

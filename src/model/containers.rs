@@ -95,21 +95,29 @@ pub fn mounted_files(
 /// The files a Dockerfile's final image ships from the build context
 /// (`COPY conf/server.xml /usr/local/tomcat/conf/`), as files hoplint read.
 pub fn copied_files(project: &Project, dockerfile: &Dockerfile) -> Vec<FileId> {
-    let Some(stage) = dockerfile.final_stage() else { return Vec::new() };
-    let context = crate::source::absolute(project.file(dockerfile.file).path.parent().unwrap_or(Path::new(".")));
-    let sources = dockerfile.chain(stage).into_iter().flat_map(|s| &s.copies).filter(|c| c.from.is_none());
-    let paths: Vec<std::path::PathBuf> =
-        sources.flat_map(|c| &c.sources).map(|s| crate::source::absolute(&context.join(&s.path.text))).collect();
+    let at = &project.file(dockerfile.file).path;
     project
         .files
         .iter()
         .enumerate()
-        .filter(|(_, f)| {
-            let path = crate::source::absolute(&f.path);
-            paths.iter().any(|p| path == *p || path.starts_with(p))
-        })
+        .filter(|(_, f)| ships(dockerfile, at, &f.path))
         .filter_map(|(i, _)| u32::try_from(i).ok().map(FileId))
         .collect()
+}
+
+/// Whether the final image of `dockerfile` (read from `at`) copies `file`
+/// from its build context, itself or a directory holding it.
+pub fn ships(dockerfile: &Dockerfile, at: &Path, file: &Path) -> bool {
+    let Some(stage) = dockerfile.final_stage() else { return false };
+    let context = crate::source::absolute(at.parent().unwrap_or(Path::new(".")));
+    let file = crate::source::absolute(file);
+    dockerfile
+        .chain(stage)
+        .into_iter()
+        .flat_map(|s| &s.copies)
+        .filter(|c| c.from.is_none())
+        .flat_map(|c| &c.sources)
+        .any(|s| file.starts_with(crate::source::absolute(&context.join(&s.path.text))))
 }
 
 /// A container that runs a server configured by files (Tomcat's server.xml,
