@@ -69,6 +69,26 @@ fn fixes_remove_the_finding_add_nothing_and_are_idempotent() {
     }
 }
 
+/// Plain `--fix` applies only safe fixes, and a safe fix never makes a rule
+/// fire at error severity (RULES.md "Fix targets").
+#[test]
+fn safe_fixes_add_no_error() {
+    for (code, path) in fixable_fixtures() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        common::copy_into(&path, dir.path());
+        let errors = |codes: Vec<(String, String)>| -> Vec<String> {
+            codes.into_iter().filter(|(_, severity)| severity == "error").map(|(c, _)| c).collect()
+        };
+        let before = errors(codes(dir.path(), &name));
+        let (status, _, stderr) = common::hoplint(dir.path(), &["check", &name, "--fix", "--select", "ALL", "-q"]);
+        assert_ne!(status, 2, "{name}: {stderr}");
+        let after = errors(codes(dir.path(), &name));
+        let new: Vec<&String> = after.iter().filter(|c| !before.contains(c)).collect();
+        assert!(new.is_empty(), "{code}/{name}: plain --fix added errors {new:?}");
+    }
+}
+
 #[test]
 fn diff_prints_the_change_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
