@@ -113,6 +113,9 @@ pub struct Project {
     pub graph_config: GraphConfig,
     /// The hops and their links, built on first use by the cross-hop rules.
     pub graph: std::sync::OnceLock<crate::model::hops::HopGraph>,
+    /// Which upstreams are proxied to and which pools are used (computed
+    /// once).
+    pub pool_summary: std::sync::OnceLock<crate::model::nginx_pool::PoolSummary>,
 }
 
 /// What hoplint.toml says about the hop graph. Its spans point into `file`,
@@ -185,6 +188,11 @@ impl Project {
             Some(e) => (e.parent, e.embedded.span_to_source(span)),
             None => (file, span),
         }
+    }
+
+    /// Which upstreams are proxied to, and whose pool is effectively on.
+    pub fn pool_summary(&self) -> &crate::model::nginx_pool::PoolSummary {
+        self.pool_summary.get_or_init(|| crate::model::nginx_pool::PoolSummary::of(self))
     }
 
     /// Every hop and how they link (computed once).

@@ -35,7 +35,7 @@ pub fn graph(project: &Project) -> HopGraph {
     let (mut hops, mut notes, programs) = collect(project);
     let front = crate::model::front::load_balancers(project, &hops);
     hops.extend(front.hops);
-    hops.sort_by(|a, b| a.id.cmp(&b.id));
+    sort_by_id(&mut hops);
     let (links, stale) = link::link(project, &hops, front.links);
     for l in links.iter().filter(|l| l.how == link::How::Implicit) {
         let (file, span) = project.on_disk(l.file, l.span);
@@ -97,6 +97,15 @@ pub fn collect(project: &Project) -> (Vec<Hop>, Vec<Note>, Vec<(String, ProgramS
     for hop in &mut hops {
         hop.map_locations(&|file, span| project.on_disk(file, span));
     }
-    hops.sort_by(|a, b| a.id.cmp(&b.id));
+    sort_by_id(&mut hops);
     (hops, notes, programs)
+}
+
+/// Sorts hops by id in byte order. A hop is large: the order is found on
+/// indices and each hop moved once, not at every step of the sort.
+fn sort_by_id(hops: &mut Vec<Hop>) {
+    let mut order: Vec<usize> = (0..hops.len()).collect();
+    order.sort_by(|&a, &b| hops[a].id.cmp(&hops[b].id));
+    let mut slots: Vec<Option<Hop>> = hops.drain(..).map(Some).collect();
+    hops.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }

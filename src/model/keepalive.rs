@@ -6,7 +6,6 @@ use std::collections::HashSet;
 
 use crate::model::hop::{Hop, HopKind};
 use crate::model::hops::HopGraph;
-use crate::model::nginx_pool::{Pooling, locations_for};
 use crate::model::setting::{Millis, Setting};
 use crate::project::Project;
 
@@ -30,7 +29,7 @@ pub fn pool_on(project: &Project, proxy: &Hop) -> bool {
     if !has_pool(proxy) || proxy.kind != HopKind::NginxUpstream {
         return has_pool(proxy);
     }
-    locations_for(project, upstream_name(proxy)).iter().any(|u| u.pooling() == Pooling::Used)
+    project.pool_summary().used.contains(upstream_name(proxy))
 }
 
 /// Whether the proxy sets up a pool at all (an nginx upstream's explicit

@@ -224,15 +224,10 @@ fn inline_links(
     let upstreams = hops.iter().filter(|h| h.kind == HopKind::NginxUpstream && !claims.proxies.contains(&h.id));
     for upstream in upstreams {
         let source = project.file(upstream.file);
-        let Some(tree) = project.nginx.tree(upstream.file) else { continue };
-        let mut comments: Vec<Span> = Vec::new();
-        tree.walk(&mut |d, _| {
-            if d.name_part().span == upstream.span {
-                comments.extend(d.block().into_iter().flat_map(|b| &b.nodes).filter_map(|n| match n {
-                    crate::syntax::nginx::Node::Comment(span) => Some(*span),
-                    _ => None,
-                }));
-            }
+        let Some(directive) = project.nginx_directive_at(upstream.file, upstream.span) else { continue };
+        let comments = directive.block().into_iter().flat_map(|b| &b.nodes).filter_map(|n| match n {
+            crate::syntax::nginx::Node::Comment(span) => Some(*span),
+            _ => None,
         });
         for comment in comments {
             let text = comment.text(&source.text);
@@ -433,16 +428,10 @@ fn selected_containers(
 fn compose_links(project: &Project, hops: &[Hop], claims: &Claims, links: &mut Vec<Link>) {
     for upstream in hops.iter().filter(|h| h.kind == HopKind::NginxUpstream && !claims.proxies.contains(&h.id)) {
         let source = project.file(upstream.file);
-        let Some(tree) = project.nginx.tree(upstream.file) else { continue };
-        let mut servers: Vec<(String, Span)> = Vec::new();
-        tree.walk(&mut |d, parents| {
-            let in_upstream = parents.last().is_some_and(|p| p.name_part().span == upstream.span);
-            if in_upstream
-                && d.name(&source.text) == "server"
-                && let Some(arg) = d.args().next()
-            {
-                servers.push((arg.value(&source.text).into_owned(), d.span()));
-            }
+        let Some(directive) = project.nginx_directive_at(upstream.file, upstream.span) else { continue };
+        let servers = directive.block().into_iter().flat_map(crate::syntax::nginx::Block::directives).filter_map(|d| {
+            let arg = d.args().next().filter(|_| d.name(&source.text) == "server")?;
+            Some((arg.value(&source.text).into_owned(), d.span()))
         });
         for (address, span) in servers {
             let host = address.split(':').next().unwrap_or_default();

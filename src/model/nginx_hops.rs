@@ -2,6 +2,9 @@
 //! `server{}` (its client side), with effective values that follow nginx's
 //! inheritance across blocks and includes, and version-aware defaults.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use crate::knowledge::defaults;
 use crate::knowledge::nginx_values::{parse_number, parse_time};
 use crate::model::hop::{Hop, HopKind, HopSettings};
@@ -85,12 +88,9 @@ impl Project {
         name_span: crate::span::Span,
         name: &str,
     ) -> Option<(FileId, &Directive)> {
-        let mut parents = Vec::new();
-        self.nginx.tree(file)?.walk(&mut |d, enclosing| {
-            if d.name_part().span == name_span {
-                parents = enclosing.to_vec();
-            }
-        });
+        let mut parents = self.nginx_path(file, name_span.start);
+        let at = parents.iter().position(|d| d.name_part().span == name_span)?;
+        parents.truncate(at);
         let mut file = file;
         for _ in 0..=MAX_EXPANSION_DEPTH {
             let text = &self.file(file).text;
@@ -108,14 +108,35 @@ impl Project {
 
     /// The enclosing directives of the directive at `span` in `file`.
     fn directive_parents(&self, file: FileId, span: crate::span::Span) -> Option<Vec<&Directive>> {
-        let tree = self.nginx.tree(file)?;
-        let mut found = None;
-        tree.walk(&mut |d, parents| {
-            if found.is_none() && d.span() == span {
-                found = Some(parents.to_vec());
+        let mut path = self.nginx_path(file, span.start);
+        let at = path.iter().position(|d| d.span() == span)?;
+        path.truncate(at);
+        Some(path)
+    }
+
+    /// The directive whose name is at `name_span` in `file`.
+    pub fn nginx_directive_at(&self, file: FileId, name_span: crate::span::Span) -> Option<&Directive> {
+        self.nginx_path(file, name_span.start).into_iter().find(|d| d.name_part().span == name_span)
+    }
+
+    /// The directives in `file` whose text holds `offset`, outermost first:
+    /// found by descending through the blocks (nodes are in source order),
+    /// not by walking the whole file, so asking for every block of a large
+    /// configuration stays linear.
+    fn nginx_path(&self, file: FileId, offset: u32) -> Vec<&Directive> {
+        let mut path = Vec::new();
+        let Some(mut nodes) = self.nginx.tree(file).map(|t| t.nodes.as_slice()) else { return path };
+        loop {
+            let at = nodes.partition_point(|n| n.span().end <= offset);
+            let Some(Node::Directive(d)) = nodes.get(at) else { break };
+            if d.span().start > offset {
+                break;
             }
-        });
-        found
+            path.push(d);
+            let Some(block) = d.block() else { break };
+            nodes = &block.nodes;
+        }
+        path
     }
 
     /// Every `name` directive in effect inside `enclosing`, for array
@@ -127,38 +148,87 @@ impl Project {
         enclosing: &[&'p Directive],
         name: &str,
     ) -> Vec<Located<'p>> {
-        for (scope_file, nodes) in self.nginx_scopes(file, enclosing) {
-            let found: Vec<Located<'p>> = self
-                .nginx_block(scope_file, nodes)
-                .into_iter()
-                .filter(|l| l.directive.name(&self.file(l.file).text) == name)
-                .collect();
-            if !found.is_empty() {
-                return found;
-            }
-        }
-        Vec::new()
+        ScopeIndex::new(self).inherited(file, enclosing).effective_all(name)
     }
 
     /// The directive `name` in effect inside `enclosing` (the block itself
     /// last): the nearest scope that sets it wins, as nginx inherits.
     pub fn nginx_effective<'p>(&'p self, file: FileId, enclosing: &[&'p Directive], name: &str) -> Option<Located<'p>> {
-        for (scope_file, nodes) in self.nginx_scopes(file, enclosing) {
-            let found = self
-                .nginx_block(scope_file, nodes)
-                .into_iter()
-                .find(|l| l.directive.name(&self.file(l.file).text) == name);
-            if found.is_some() {
-                return found;
-            }
-        }
-        None
+        ScopeIndex::new(self).inherited(file, enclosing).effective(name)
     }
+}
+
+/// Each scope's directives (includes expanded) sorted by name, indexed on
+/// first use: reading many blocks of one configuration through it costs one
+/// pass over each scope, not one per block and directive asked for.
+pub struct ScopeIndex<'p> {
+    project: &'p Project,
+    indexed: HashMap<(FileId, *const Node), ByName<'p>>,
+}
+
+/// One scope's directives with their names, sorted by name; source order
+/// kept among equal names.
+type ByName<'p> = Vec<(Cow<'p, str>, Located<'p>)>;
+
+/// The directives a block inherits, scope by scope, innermost first.
+pub struct Inherited<'p, 's>(Vec<&'s ByName<'p>>);
+
+impl<'p> ScopeIndex<'p> {
+    pub fn new(project: &'p Project) -> Self {
+        Self { project, indexed: HashMap::new() }
+    }
+
+    /// The scopes a directive written inside `enclosing` reads, as
+    /// [`Project::nginx_scopes`] orders them.
+    pub fn inherited(&mut self, file: FileId, enclosing: &[&'p Directive]) -> Inherited<'p, '_> {
+        let project = self.project;
+        let scopes = project.nginx_scopes(file, enclosing);
+        for (scope_file, nodes) in &scopes {
+            self.indexed.entry((*scope_file, nodes.as_ptr())).or_insert_with(|| {
+                let mut by_name: ByName<'p> = project
+                    .nginx_block(*scope_file, nodes)
+                    .into_iter()
+                    .map(|l| (l.directive.name(&project.file(l.file).text), l))
+                    .collect();
+                by_name.sort_by(|a, b| a.0.cmp(&b.0));
+                by_name
+            });
+        }
+        Inherited(scopes.iter().filter_map(|(f, nodes)| self.indexed.get(&(*f, nodes.as_ptr()))).collect())
+    }
+}
+
+impl<'p> Inherited<'p, '_> {
+    /// The nearest scope's `name` directives (all of them: arrays such as
+    /// `proxy_set_header` are defined wholly by the nearest level that sets
+    /// any).
+    pub fn effective_all(&self, name: &str) -> Vec<Located<'p>> {
+        self.0
+            .iter()
+            .map(|scope| named(scope, name))
+            .find(|found| !found.is_empty())
+            .map(|found| found.iter().map(|(_, l)| *l).collect())
+            .unwrap_or_default()
+    }
+
+    /// The `name` directive in effect: the first of the nearest scope that
+    /// sets it.
+    pub fn effective(&self, name: &str) -> Option<Located<'p>> {
+        self.0.iter().find_map(|scope| named(scope, name).first().map(|(_, l)| *l))
+    }
+}
+
+/// The `name` directives of a scope, in source order.
+fn named<'s, 'p>(scope: &'s ByName<'p>, name: &str) -> &'s [(Cow<'p, str>, Located<'p>)] {
+    let start = scope.partition_point(|(n, _)| n.as_ref() < name);
+    let end = start + scope[start..].partition_point(|(n, _)| n.as_ref() == name);
+    &scope[start..end]
 }
 
 /// The hops every nginx configuration in the project defines.
 pub fn nginx_hops(project: &Project) -> Vec<Hop> {
     let mut hops = Vec::new();
+    let mut scopes = ScopeIndex::new(project);
     project.walk_nginx(&mut |site| {
         let d = site.directive;
         let Some(block) = d.block() else { return };
@@ -172,7 +242,7 @@ pub fn nginx_hops(project: &Project) -> Vec<Hop> {
                 upstream_hop(project, site.file, &upstream, d)
             }
             (Ctx::Known(crate::knowledge::nginx_directives::Context::Http), "server") => {
-                server_hop(project, site.file, &enclosing, &block.nodes, d)
+                server_hop(project, &mut scopes, site.file, &enclosing, &block.nodes, d)
             }
             _ => return,
         };
@@ -262,7 +332,14 @@ fn upstream_hop(project: &Project, file: FileId, name: &str, d: &Directive) -> H
     }
 }
 
-fn server_hop(project: &Project, file: FileId, enclosing: &[&Directive], nodes: &[Node], d: &Directive) -> Hop {
+fn server_hop<'p>(
+    project: &'p Project,
+    scopes: &mut ScopeIndex<'p>,
+    file: FileId,
+    enclosing: &[&'p Directive],
+    nodes: &'p [Node],
+    d: &Directive,
+) -> Hop {
     let own = project.nginx_block(file, nodes);
     let label = |directive: &str| {
         own.iter()
@@ -275,7 +352,8 @@ fn server_hop(project: &Project, file: FileId, enclosing: &[&Directive], nodes: 
     });
     // `worker_shutdown_timeout` lives in the main context; 0 means nginx
     // waits for open connections without limit.
-    let inherited = |directive: &str| project.nginx_effective(file, enclosing, directive);
+    let inherited = scopes.inherited(file, enclosing);
+    let inherited = |directive: &str| inherited.effective(directive);
     let drain = time_setting(project, inherited("worker_shutdown_timeout"), "worker_shutdown_timeout", "main");
     let drain = match drain.value {
         Some(Millis(0)) => Setting { value: None, origin: drain.origin },

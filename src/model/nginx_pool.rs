@@ -4,9 +4,11 @@
 //! Each location keeps the evidence (the explicit directive, the `map`
 //! entry) that KA003, KA004 and KA009 report and fix.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::knowledge::{Version, defaults};
 use crate::model::nginx::Ctx;
-use crate::model::nginx_hops::Located;
+use crate::model::nginx_hops::{Inherited, Located, ScopeIndex};
 use crate::project::Project;
 use crate::source::FileId;
 use crate::span::Span;
@@ -120,6 +122,9 @@ pub struct UpstreamUse<'p> {
     pub enclosing: Vec<&'p Directive>,
     pub http: HttpVersion<'p>,
     pub connection: Connection<'p>,
+    /// The client-side `keepalive_timeout` in effect there, when written
+    /// (KA007).
+    pub client_keepalive_timeout: Option<Located<'p>>,
 }
 
 impl UpstreamUse<'_> {
@@ -156,33 +161,69 @@ pub fn proxy_passes<'p>(project: &'p Project, f: &mut dyn FnMut(ProxyPass<'p, '_
     });
 }
 
-/// How each location proxying to `upstream` uses the pool.
-pub fn locations_for<'p>(project: &'p Project, upstream: &str) -> Vec<UpstreamUse<'p>> {
-    let version = project.nginx_version.version;
-    let mut out = Vec::new();
-    proxy_passes(project, &mut |pass| {
-        if upstream_name(pass.url) != Some(upstream) {
-            return;
-        }
-        let Some(block) = pass.enclosing.last() else { return };
-        out.push(UpstreamUse {
-            file: pass.file,
-            block,
-            enclosing: pass.enclosing.to_vec(),
-            http: http_version(project, pass.file, pass.enclosing, version),
-            connection: connection(project, pass.file, pass.enclosing, version),
-        });
-    });
-    out
+/// How every location that `proxy_pass`es to a named upstream uses its
+/// pool, by upstream name: built in one walk, with each scope's directives
+/// indexed once, so the cost is linear in the configuration.
+pub struct PoolIndex<'p> {
+    uses: HashMap<String, Vec<UpstreamUse<'p>>>,
 }
 
-fn http_version<'p>(
-    project: &'p Project,
-    file: FileId,
-    enclosing: &[&'p Directive],
-    version: Version,
-) -> HttpVersion<'p> {
-    let explicit = project.nginx_effective(file, enclosing, "proxy_http_version");
+impl<'p> PoolIndex<'p> {
+    pub fn of(project: &'p Project) -> Self {
+        let version = project.nginx_version.version;
+        let maps = upgrade_maps(project);
+        let mut scopes = ScopeIndex::new(project);
+        let mut by_upstream: HashMap<String, Vec<UpstreamUse<'p>>> = HashMap::new();
+        proxy_passes(project, &mut |pass| {
+            let Some(name) = upstream_name(pass.url) else { return };
+            let Some(block) = pass.enclosing.last() else { return };
+            let inherited = scopes.inherited(pass.file, pass.enclosing);
+            let location = UpstreamUse {
+                file: pass.file,
+                block,
+                enclosing: pass.enclosing.to_vec(),
+                http: http_version(project, &inherited, version),
+                connection: connection(project, &inherited, &maps, version),
+                client_keepalive_timeout: inherited.effective("keepalive_timeout"),
+            };
+            by_upstream.entry(name.to_owned()).or_default().push(location);
+        });
+        Self { uses: by_upstream }
+    }
+
+    /// The locations proxying to `upstream`.
+    pub fn uses(&self, upstream: &str) -> &[UpstreamUse<'p>] {
+        self.uses.get(upstream).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// What the rules ask of pools for each upstream name, kept for the whole
+/// run ([`Project::pool_summary`]).
+#[derive(Debug, Default)]
+pub struct PoolSummary {
+    /// Upstreams some `proxy_pass` targets.
+    pub proxied: HashSet<String>,
+    /// Upstreams some location reaches with HTTP/1.1 and no `Connection:
+    /// close`: their pool is effectively on.
+    pub used: HashSet<String>,
+}
+
+impl PoolSummary {
+    pub fn of(project: &Project) -> Self {
+        let index = PoolIndex::of(project);
+        let proxied = index.uses.keys().cloned().collect();
+        let used = index
+            .uses
+            .iter()
+            .filter(|(_, uses)| uses.iter().any(|u| u.pooling() == Pooling::Used))
+            .map(|(name, _)| name.clone())
+            .collect();
+        Self { proxied, used }
+    }
+}
+
+fn http_version<'p>(project: &'p Project, inherited: &Inherited<'p, '_>, version: Version) -> HttpVersion<'p> {
+    let explicit = inherited.effective_all("proxy_http_version").into_iter().next();
     let value = match explicit {
         Some(l) => l.directive.args().next().map(|a| a.value(&project.file(l.file).text).into_owned()),
         None => defaults::nginx("proxy_http_version", "location", version).map(|r| r.default.to_owned()),
@@ -194,10 +235,13 @@ fn http_version<'p>(
     }
 }
 
-fn connection<'p>(project: &'p Project, file: FileId, enclosing: &[&'p Directive], version: Version) -> Connection<'p> {
-    // `proxy_set_header` is an array: the nearest level that sets any of
-    // them defines them all.
-    let header = project.nginx_effective_all(file, enclosing, "proxy_set_header").into_iter().find(|l| {
+fn connection<'p>(
+    project: &'p Project,
+    inherited: &Inherited<'p, '_>,
+    maps: &HashMap<String, MapOutcome>,
+    version: Version,
+) -> Connection<'p> {
+    let header = inherited.effective_all("proxy_set_header").into_iter().find(|l| {
         let text = &project.file(l.file).text;
         l.directive.args().next().is_some_and(|a| a.value(text).eq_ignore_ascii_case("connection"))
     });
@@ -214,9 +258,9 @@ fn connection<'p>(project: &'p Project, file: FileId, enclosing: &[&'p Directive
         Plain::Reusable => Connection::Reusable,
         Plain::Close => Connection::Close { explicit: Some(header) },
         Plain::Other => Connection::Unknown,
-        Plain::Variable(name) => match map_for_plain_requests(project, name) {
+        Plain::Variable(name) => match maps.get(name) {
             Some(MapOutcome::Reusable) => Connection::Reusable,
-            Some(MapOutcome::Close(entry)) => Connection::MapClose { header, entry },
+            Some(MapOutcome::Close(entry)) => Connection::MapClose { header, entry: *entry },
             Some(MapOutcome::Other) | None => Connection::Unknown,
         },
     }
@@ -244,51 +288,49 @@ fn plain_value(value: &str) -> Plain<'_> {
 }
 
 /// What a `map` gives requests without an `Upgrade` header.
+#[derive(Clone, Copy)]
 enum MapOutcome {
     Reusable,
     Close(MapEntry),
     Other,
 }
 
-/// The value `map $http_upgrade $name { … }` gives a request without an
-/// `Upgrade` header: the `''` entry, else `default`, else the empty string.
-/// `None` when no such map exists.
-fn map_for_plain_requests(project: &Project, name: &str) -> Option<MapOutcome> {
-    let mut found = None;
+/// Every `map` by the variable it defines (the first definition wins), with
+/// the value it gives a request without an `Upgrade` header: for a map on
+/// `$http_upgrade`, the `''` entry, else `default`, else the empty string.
+fn upgrade_maps(project: &Project) -> HashMap<String, MapOutcome> {
+    let mut maps = HashMap::new();
     project.walk_nginx(&mut |site| {
         let text = &site.source.text;
         let d = site.directive;
-        if found.is_some() || d.name(text) != "map" {
+        if d.name(text) != "map" {
             return;
         }
         let mut args = d.args();
         let (Some(source), Some(result)) = (args.next(), args.next()) else { return };
-        if result.value(text).strip_prefix('$') != Some(name) {
+        let Some(name) = result.value(text).strip_prefix('$').map(str::to_owned) else { return };
+        if maps.contains_key(&name) {
             return;
         }
-        if source.value(text) != "$http_upgrade" {
-            found = Some(MapOutcome::Other);
-            return;
-        }
-        let entries: Vec<&Directive> = d.block().map(|b| b.directives().collect()).unwrap_or_default();
-        let entry = |key: &dyn Fn(Part) -> bool| entries.iter().copied().find(|e| key(e.name_part()));
-        let chosen =
-            entry(&|k| k.is_quoted() && k.value(text).is_empty()).or_else(|| entry(&|k| k.raw(text) == "default"));
-        let Some(chosen) = chosen else {
-            found = Some(MapOutcome::Reusable);
-            return;
+        let outcome = if source.value(text) == "$http_upgrade" {
+            plain_request_value(site.file, d, text)
+        } else {
+            MapOutcome::Other
         };
-        let Some(value) = chosen.args().next() else {
-            found = Some(MapOutcome::Other);
-            return;
-        };
-        found = Some(match plain_value(&value.value(text)) {
-            Plain::Reusable => MapOutcome::Reusable,
-            Plain::Close => {
-                MapOutcome::Close(MapEntry { file: site.file, span: chosen.span(), value, key: chosen.name_part() })
-            }
-            Plain::Variable(_) | Plain::Other => MapOutcome::Other,
-        });
+        maps.insert(name, outcome);
     });
-    found
+    maps
+}
+
+fn plain_request_value(file: FileId, map: &Directive, text: &str) -> MapOutcome {
+    let entries: Vec<&Directive> = map.block().map(|b| b.directives().collect()).unwrap_or_default();
+    let entry = |key: &dyn Fn(Part) -> bool| entries.iter().copied().find(|e| key(e.name_part()));
+    let chosen = entry(&|k| k.is_quoted() && k.value(text).is_empty()).or_else(|| entry(&|k| k.raw(text) == "default"));
+    let Some(chosen) = chosen else { return MapOutcome::Reusable };
+    let Some(value) = chosen.args().next() else { return MapOutcome::Other };
+    match plain_value(&value.value(text)) {
+        Plain::Reusable => MapOutcome::Reusable,
+        Plain::Close => MapOutcome::Close(MapEntry { file, span: chosen.span(), value, key: chosen.name_part() }),
+        Plain::Variable(_) | Plain::Other => MapOutcome::Other,
+    }
 }

@@ -1,6 +1,7 @@
 //! The rule registry. A rule is a static value: code, name, severity, fix
 //! availability, documentation and a check function over the whole project.
 
+mod context;
 mod hl;
 mod ka;
 mod ng;
@@ -10,12 +11,13 @@ mod value_edit;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::project::Project;
+pub use context::RuleContext;
 
 /// How a rule finds its diagnostics.
 #[derive(Debug)]
 pub enum Check {
     /// Reads the project model, appends findings.
-    Project(fn(&Project, &mut Vec<Diagnostic>)),
+    Project(fn(&RuleContext<'_>, &mut Vec<Diagnostic>)),
     /// Judges the inline suppressions after every other rule ran
     /// ([`crate::suppress::apply`]).
     Suppressions,
@@ -121,12 +123,13 @@ impl Selection {
 pub fn run(project: &Project, selection: &Selection) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let rules: Vec<&'static Rule> = all().filter(|r| selection.is_selected(r)).collect();
+    let cx = RuleContext::new(project);
     rules
         .par_iter()
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
             if let Check::Project(check) = rule.check {
-                check(project, &mut out);
+                check(&cx, &mut out);
             }
             out
         })

@@ -42,18 +42,6 @@ pub fn insert_into_block(
     Some(Edit::replace(file, Span::at(u32::try_from(close_line).ok()?), format!("{indent}{line}\n")))
 }
 
-/// The directive whose name part is at `span` in `file`'s tree.
-pub fn directive_at(project: &Project, file: FileId, span: Span) -> Option<&Directive> {
-    let tree = project.nginx.tree(file)?;
-    let mut found = None;
-    tree.walk(&mut |d, _| {
-        if found.is_none() && d.name_part().span == span {
-            found = Some(d);
-        }
-    });
-    found
-}
-
 /// An edit inserting `line` on its own line after `after` (a directive in
 /// `file`), at that directive's indentation.
 pub fn insert_after(project: &Project, file: FileId, after: &Directive, line: &str) -> Option<Edit> {

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
-use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
 pub(crate) static RULE: Rule = Rule {
@@ -14,7 +14,8 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     for problem in &project.parse_problems {
         out.push(Diagnostic::new(&RULE, problem.file, problem.span, problem.message.clone()));
     }

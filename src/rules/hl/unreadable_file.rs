@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
-use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 use crate::span::Span;
 
@@ -15,7 +15,8 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     for (file, reason) in &project.unreadable {
         out.push(Diagnostic::new(&RULE, *file, Span::at(0), format!("cannot read file: {reason}")));
     }

@@ -3,8 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::model::hop::HopKind;
-use crate::model::nginx_pool::locations_for;
-use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
 pub(crate) static RULE: Rule = Rule {
@@ -16,7 +15,8 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     let graph = project.hop_graph();
     for stale in &graph.stale {
         let message = format!("`{}` names no {} hoplint read", stale.written, stale.wanted);
@@ -25,7 +25,7 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     for upstream in graph.hops.iter().filter(|h| h.kind == HopKind::NginxUpstream) {
         let linked = graph.links.iter().any(|l| l.proxy == upstream.id);
         let name = upstream.id.rsplit("upstream ").next().unwrap_or_default();
-        if linked || locations_for(project, name).is_empty() {
+        if linked || !project.pool_summary().proxied.contains(name) {
             continue;
         }
         let message = format!(

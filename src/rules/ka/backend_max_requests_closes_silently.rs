@@ -5,6 +5,7 @@ use crate::fix::FixAvailability;
 use crate::model::hop::{Hop, HopKind};
 use crate::model::setting::Origin;
 use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
 use super::{each_link, pool_on, primary};
@@ -18,7 +19,8 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     each_link(project, out, finding);
 }
 

@@ -6,9 +6,10 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::knowledge::nginx_values::parse_time;
 use crate::model::hop::{Hop, HopKind};
-use crate::model::nginx_pool::locations_for;
+use crate::model::nginx_pool::PoolIndex;
 use crate::model::setting::{Millis, Origin};
 use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 use crate::source::FileId;
 use crate::span::Span;
@@ -32,15 +33,17 @@ struct ClientSide {
     value: Millis,
 }
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     let graph = project.hop_graph();
+    let index = cx.pools();
     let mut seen = HashSet::new();
     for link in &graph.links {
         let (Some(proxy), Some(backend)) = (graph.hop(&link.proxy), graph.hop(&link.backend)) else { continue };
         // RULES.md "Scope of rules", KA007: the upstream side is at or above
         // the backend's idle timeout, the client side at or below it.
         let Some((upstream, idle)) = outlives(proxy, backend) else { continue };
-        for client in client_sides(project, proxy).into_iter().filter(|c| c.value <= idle) {
+        for client in client_sides(project, index, proxy).into_iter().filter(|c| c.value <= idle) {
             if !seen.insert((client.file, client.span)) {
                 continue;
             }
@@ -66,12 +69,13 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
 /// The explicit client-side keepalive timeouts in front of `proxy`: nginx's
 /// `keepalive_timeout` in effect where each location uses the upstream, or
 /// the ingress-nginx ConfigMap `keep-alive`.
-fn client_sides(project: &Project, proxy: &Hop) -> Vec<ClientSide> {
+fn client_sides(project: &Project, index: &PoolIndex<'_>, proxy: &Hop) -> Vec<ClientSide> {
     match proxy.kind {
-        HopKind::NginxUpstream => locations_for(project, upstream_name(proxy))
+        HopKind::NginxUpstream => index
+            .uses(upstream_name(proxy))
             .iter()
             .filter_map(|u| {
-                let found = project.nginx_effective(u.file, &u.enclosing, "keepalive_timeout")?;
+                let found = u.client_keepalive_timeout?;
                 let text = &project.file(found.file).text;
                 let value = parse_time(&found.directive.args().next()?.value(text), false)?;
                 Some(ClientSide { file: found.file, span: found.directive.span(), value: Millis(value) })

@@ -9,6 +9,7 @@ use crate::model::hop::{Hop, HopKind};
 use crate::model::link::{Link, is_backend};
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 use crate::source::FileId;
 use crate::span::Span;
@@ -34,7 +35,8 @@ const HEADROOM_SECONDS: u64 = 20;
 /// ingress-nginx's ConfigMap key for the client-side `keepalive_timeout`.
 const KEEP_ALIVE_KEY: &str = "keep-alive";
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     let graph = project.hop_graph();
     // Each fronted hop against the longest-lived load balancer in front of it.
     let mut longest: BTreeMap<&str, (&Hop, &Link, Millis)> = BTreeMap::new();

@@ -5,7 +5,7 @@ use crate::fix::FixAvailability;
 use crate::knowledge::{Version, version};
 use crate::model::hop::{Hop, HopKind};
 use crate::model::setting::Origin;
-use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
 pub(crate) static RULE: Rule = Rule {
@@ -22,7 +22,8 @@ pub(crate) static RULE: Rule = Rule {
 /// request (ingress-nginx PR #3098).
 const FIXED_IN: Version = Version::new(0, 20, 0);
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     for hop in project.hop_graph().hops.iter().filter(|h| h.kind == HopKind::IngressNginx) {
         out.extend(finding(hop));
     }

@@ -18,15 +18,16 @@ use crate::model::hop::{Hop, HopKind};
 use crate::model::k8s::DataEntry;
 use crate::model::keepalive::{has_pool, pool_on, upstream_name};
 use crate::model::nginx_hops::Located;
-use crate::model::nginx_pool::{UpstreamUse, locations_for};
+use crate::model::nginx_pool::{PoolIndex, UpstreamUse};
 use crate::model::setting::Origin;
 use crate::project::Project;
-use crate::rules::nginx_insert::{directive_at, insert_into_block};
+use crate::rules::nginx_insert::insert_into_block;
 use crate::source::FileId;
 use crate::span::Span;
 use upstream_keepalive_outlives_backend::OncePooled;
 
 use crate::diagnostic::Diagnostic;
+use crate::rules::RuleContext;
 
 use super::Rule;
 
@@ -63,7 +64,7 @@ fn keepalive_module(name: &str) -> bool {
 /// An insertion into the `upstream{}` block of `proxy` (RULES.md "Inserted
 /// directives").
 fn insert_into_upstream(project: &Project, proxy: &Hop, line: &str) -> Option<Edit> {
-    let upstream = directive_at(project, proxy.file, proxy.span)?;
+    let upstream = project.nginx_directive_at(proxy.file, proxy.span)?;
     insert_into_block(project, proxy.file, upstream, line, &|_, name| keepalive_module(name))
 }
 
@@ -75,13 +76,16 @@ fn insert_into_location(project: &Project, use_: &UpstreamUse<'_>, line: &str) -
 
 /// The nginx upstream hops whose pool is on (explicit `keepalive N` or the
 /// version's default), with the locations that use them.
-fn pooled_upstreams(project: &Project) -> impl Iterator<Item = (&Hop, Vec<UpstreamUse<'_>>)> {
+fn pooled_upstreams<'p, 'i>(
+    project: &'p Project,
+    index: &'i PoolIndex<'p>,
+) -> impl Iterator<Item = (&'p Hop, &'i [UpstreamUse<'p>])> {
     project
         .hop_graph()
         .hops
         .iter()
         .filter(|h| h.kind == HopKind::NginxUpstream && has_pool(h))
-        .map(|h| (h, locations_for(project, upstream_name(h))))
+        .map(|h| (h, index.uses(upstream_name(h))))
 }
 
 /// Where the ingress-nginx keys of `hop` are written: the ConfigMap's
@@ -150,10 +154,11 @@ struct LocationRule {
 }
 
 impl LocationRule {
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         let mut seen = HashSet::new();
-        for (proxy, uses) in pooled_upstreams(project) {
-            for use_ in &uses {
+        for (proxy, uses) in pooled_upstreams(project, cx.pools()) {
+            for use_ in uses {
                 let Some(defeat) = (self.defeat)(use_) else { continue };
                 let (file, span, how) = match defeat.explicit {
                     Some(l) => (l.file, l.directive.span(), String::new()),

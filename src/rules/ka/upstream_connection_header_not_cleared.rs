@@ -4,6 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, FixAvailability};
 use crate::model::nginx_pool::{Connection, HttpVersion, UpstreamUse};
 use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::nginx_insert::insert_after;
 use crate::rules::{Check, Rule, rule_doc};
 
@@ -18,7 +19,7 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     LocationRule {
         rule: &RULE,
         defeat: |use_| match use_.connection {
@@ -32,7 +33,7 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         title: "Set `proxy_set_header Connection \"\"`",
         turns_on: |use_| matches!(use_.http, HttpVersion::Http11),
     }
-    .check(project, out);
+    .check(cx, out);
 }
 
 /// The change that stops `use_` sending `Connection: close`: an explicit

@@ -4,6 +4,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, FixAvailability};
 use crate::model::nginx_pool::{Connection, HttpVersion, UpstreamUse};
 use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
 use super::{Defeat, LocationRule, insert_into_location};
@@ -17,7 +18,7 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     LocationRule {
         rule: &RULE,
         defeat: |use_| match use_.http {
@@ -30,7 +31,7 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         title: "Set `proxy_http_version 1.1`",
         turns_on: |use_| matches!(use_.connection, Connection::Reusable),
     }
-    .check(project, out);
+    .check(cx, out);
 }
 
 /// The change that makes `use_` speak HTTP/1.1: the explicit `1.0` becomes

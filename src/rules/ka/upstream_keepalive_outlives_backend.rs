@@ -6,6 +6,7 @@ use crate::model::hop::{Hop, HopKind};
 use crate::model::keepalive::idle_outlives;
 use crate::model::setting::{Millis, Origin, Setting};
 use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::value_edit::{insert_option, rewrite_duration};
 use crate::rules::{Check, Rule, rule_doc};
 use crate::settings::FixSide;
@@ -26,7 +27,8 @@ pub(crate) static RULE: Rule = Rule {
 /// Below this, a proxy-side pool is nearly useless: raise the backend instead.
 const MIN_PROXY_TIMEOUT: Millis = Millis(10_000);
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     let graph = project.hop_graph();
     for proxy in graph.hops.iter().filter(|h| h.kind.is_proxy()) {
         out.extend(finding(project, proxy));

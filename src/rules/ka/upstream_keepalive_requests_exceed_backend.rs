@@ -6,6 +6,7 @@ use crate::model::hop::{Hop, HopKind};
 use crate::model::keepalive::requests_exceed;
 use crate::model::setting::{Origin, Setting};
 use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
 use super::{insert_ingress_key, insert_into_upstream, linked_backends, pool_on, primary};
@@ -19,7 +20,8 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     for proxy in project.hop_graph().hops.iter().filter(|h| h.kind.is_proxy()) {
         out.extend(finding(project, proxy));
     }

@@ -7,10 +7,11 @@ use crate::fix::{Edit, FixAvailability};
 use crate::knowledge::Version;
 use crate::model::hop::{Hop, HopKind};
 use crate::model::nginx_pool::{
-    Connection, HttpVersion, Target, UpstreamUse, locations_for, proxy_pass_target, proxy_passes,
+    Connection, HttpVersion, PoolIndex, Target, UpstreamUse, proxy_pass_target, proxy_passes,
 };
 use crate::model::setting::Origin;
 use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
 use super::{
@@ -31,11 +32,13 @@ pub(crate) static RULE: Rule = Rule {
 /// is accepted (and turns the pool off).
 const DEFAULT_POOL: Version = Version::new(1, 29, 7);
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     let graph = project.hop_graph();
     let upstreams: Vec<&Hop> = graph.hops.iter().filter(|h| h.kind == HopKind::NginxUpstream).collect();
+    let index = cx.pools();
     for proxy in &upstreams {
-        out.extend(poolless_upstream(project, proxy));
+        out.extend(poolless_upstream(project, index, proxy));
     }
     let names: HashSet<&str> = upstreams.iter().map(|h| upstream_name(h)).collect();
     proxy_passes(project, &mut |pass| {
@@ -56,7 +59,7 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
 }
 
 /// An `upstream{}` that `proxy_pass` uses but that has no pool.
-fn poolless_upstream(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
+fn poolless_upstream(project: &Project, index: &PoolIndex<'_>, proxy: &Hop) -> Option<Diagnostic> {
     let pool = proxy.settings.pool.as_ref().filter(|p| p.is_known())?;
     let explicit = match &pool.origin {
         Origin::Explicit { file, span } => Some((*file, *span)),
@@ -66,7 +69,7 @@ fn poolless_upstream(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
     if pool.value != Some(false) || (explicit.is_some() && project.nginx_version.version < DEFAULT_POOL) {
         return None;
     }
-    let uses = locations_for(project, upstream_name(proxy));
+    let uses = index.uses(upstream_name(proxy));
     if uses.is_empty() {
         return None;
     }
@@ -78,7 +81,7 @@ fn poolless_upstream(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
     let message =
         format!("upstream `{name}` has no keepalive pool ({why}): every proxied request opens a new connection");
     let mut diagnostic = Diagnostic::new(&RULE, proxy.file, proxy.span, message);
-    if let Some(fix) = fix(project, proxy, explicit, &uses) {
+    if let Some(fix) = fix(project, proxy, explicit, uses) {
         diagnostic = diagnostic.with_fix(fix);
     }
     Some(diagnostic)

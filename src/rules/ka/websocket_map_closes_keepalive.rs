@@ -6,6 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, FixAvailability};
 use crate::model::nginx_pool::{Connection, HttpVersion, MapEntry};
 use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
 use super::{pool_enabling_fix, pool_label, pooled_upstreams};
@@ -19,10 +20,12 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     let mut seen = HashSet::new();
-    for (proxy, uses) in pooled_upstreams(project) {
-        for use_ in &uses {
+    let index = cx.pools();
+    for (proxy, uses) in pooled_upstreams(project, index) {
+        for use_ in uses {
             let Connection::MapClose { header, entry } = use_.connection else { continue };
             let span = header.directive.span();
             if !seen.insert((header.file, span)) {

@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Edit, Fix, FixAvailability};
 use crate::knowledge::nginx_directives::Slot;
 use crate::model::nginx::{Ctx, Resolution};
-use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 use crate::source::{FileId, SourceFile};
 use crate::span::Span;
@@ -66,7 +66,8 @@ fn single_valued(slot: Slot, name: &str) -> bool {
     }
 }
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     let version = project.nginx_version.version;
     // The first directive of each name per block: (file, `{` offset or
     // u32::MAX for a file's top level, name).

@@ -3,7 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::model::nginx::IncludeProblem;
-use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
 pub(crate) static RULE: Rule = Rule {
@@ -15,7 +15,8 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     for include in &project.nginx.includes {
         let Some(problem) = &include.problem else {
             continue;

@@ -14,6 +14,7 @@ use crate::knowledge::nginx_directives::Context;
 use crate::model::nginx::{Ctx, Resolution, child_context};
 use crate::model::nginx_hops::Located;
 use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 use crate::source::FileId;
 use crate::syntax::nginx::{Directive, Node};
@@ -333,7 +334,8 @@ struct Candidate<'p> {
     ctx: Ctx,
 }
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     let honour_switches = ARRAYS
         .iter()
         .filter_map(|a| a.switch)
@@ -363,20 +365,41 @@ fn check(project: &Project, out: &mut Vec<Diagnostic>) {
             candidates.push(Candidate { file: site.file, enclosing, block: d, ctx });
         }
     });
+    let mut levels = Levels { project, honour_switches, read: HashMap::new() };
     for candidate in candidates {
-        check_block(project, &candidate, &contexts, honour_switches, out);
+        check_block(project, &candidate, &contexts, &mut levels, out);
     }
 }
 
-fn check_block(
-    project: &Project,
-    candidate: &Candidate<'_>,
-    contexts: &HashMap<(FileId, u32), Ctx>,
+/// Each level read once, however many blocks below it are checked: a
+/// large `http{}` is not re-read for each of its locations.
+struct Levels<'p> {
+    project: &'p Project,
     honour_switches: bool,
+    read: HashMap<(FileId, *const Node), Level<'p>>,
+}
+
+impl<'p> Levels<'p> {
+    fn read(&mut self, file: FileId, nodes: &'p [Node]) {
+        let (project, honour_switches) = (self.project, self.honour_switches);
+        self.read.entry((file, nodes.as_ptr())).or_insert_with(|| read_level(project, file, nodes, honour_switches));
+    }
+
+    fn get(&self, file: FileId, nodes: &[Node]) -> Option<&Level<'p>> {
+        self.read.get(&(file, nodes.as_ptr()))
+    }
+}
+
+fn check_block<'p>(
+    project: &'p Project,
+    candidate: &Candidate<'p>,
+    contexts: &HashMap<(FileId, u32), Ctx>,
+    levels: &mut Levels<'p>,
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(block) = candidate.block.block() else { return };
-    let own = read_level(project, candidate.file, &block.nodes, honour_switches);
+    levels.read(candidate.file, &block.nodes);
+    let Some(own) = levels.get(candidate.file, &block.nodes) else { return };
     let wanted: Vec<&ArrayDirective> = ARRAYS
         .iter()
         .filter(|a| own.values.iter().any(|(name, _)| *name == a.name))
@@ -385,15 +408,12 @@ fn check_block(
     if wanted.is_empty() {
         return;
     }
-    // The enclosing levels, innermost first, read once for every directive.
-    let mut levels = vec![own];
-    levels.extend(
-        project
-            .nginx_scopes(candidate.file, &candidate.enclosing)
-            .into_iter()
-            .skip(1)
-            .map(|(file, nodes)| read_level(project, file, nodes, honour_switches)),
-    );
+    // The enclosing levels, innermost first.
+    let scopes = project.nginx_scopes(candidate.file, &candidate.enclosing);
+    for (file, nodes) in &scopes {
+        levels.read(*file, nodes);
+    }
+    let levels: Vec<&Level<'p>> = scopes.iter().filter_map(|(file, nodes)| levels.get(*file, nodes)).collect();
     for array in wanted {
         let of: Vec<LevelOf<Source<'_>>> = levels.iter().map(|l| l.of(array)).collect();
         let lost = dropped(&of, &|s| keys_of(project, s), array.headers);

@@ -5,7 +5,7 @@ use crate::fix::{Edit, Fix, FixAvailability};
 use crate::knowledge::nginx_directives::{DirectiveRow, Slot};
 use crate::knowledge::nginx_values::{parse_flag, parse_number, parse_offset, parse_size, parse_time};
 use crate::model::nginx::{Ctx, Resolution};
-use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 use crate::syntax::nginx::Part;
 
@@ -81,7 +81,8 @@ fn checks(row: &DirectiveRow, name: &str, version: crate::knowledge::Version) ->
     }
 }
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     let version = project.nginx_version.version;
     project.walk_nginx(&mut |site| {
         let (d, text) = (site.directive, &site.source.text);

@@ -3,7 +3,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::model::nginx::{Resolution, missing_semicolon, shape_problem};
-use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 use crate::span::Span;
 
@@ -16,7 +16,8 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     for config in &project.nginx.configs {
         for error in &config.tree.errors {
             let mut diagnostic = Diagnostic::new(&RULE, config.file, error.span, error.message.clone());

@@ -5,6 +5,7 @@ use crate::fix::FixAvailability;
 use crate::knowledge::nginx_directives::{self, Build};
 use crate::model::nginx::{Ctx, FILE_LEVEL, Resolution, missing_semicolon, shape_problem};
 use crate::project::Project;
+use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
 pub(crate) static RULE: Rule = Rule {
@@ -16,7 +17,8 @@ pub(crate) static RULE: Rule = Rule {
     check: Check::Project(check),
 };
 
-fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let project = cx.project;
     let version = project.nginx_version.version;
     let open_blocks = &project.nginx.open_blocks;
     project.walk_nginx(&mut |site| {
