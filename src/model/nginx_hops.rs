@@ -138,24 +138,6 @@ impl Project {
         }
         path
     }
-
-    /// Every `name` directive in effect inside `enclosing`, for array
-    /// directives (`proxy_set_header`, `add_header`): the nearest scope that
-    /// sets any of them defines them all.
-    pub fn nginx_effective_all<'p>(
-        &'p self,
-        file: FileId,
-        enclosing: &[&'p Directive],
-        name: &str,
-    ) -> Vec<Located<'p>> {
-        ScopeIndex::new(self).inherited(file, enclosing).effective_all(name)
-    }
-
-    /// The directive `name` in effect inside `enclosing` (the block itself
-    /// last): the nearest scope that sets it wins, as nginx inherits.
-    pub fn nginx_effective<'p>(&'p self, file: FileId, enclosing: &[&'p Directive], name: &str) -> Option<Located<'p>> {
-        ScopeIndex::new(self).inherited(file, enclosing).effective(name)
-    }
 }
 
 /// Each scope's directives (includes expanded) sorted by name, indexed on

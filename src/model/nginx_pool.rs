@@ -118,10 +118,11 @@ pub struct UpstreamUse<'p> {
     pub file: FileId,
     /// The `location` (or `if`, `limit_except`) the `proxy_pass` is in.
     pub block: &'p Directive,
-    /// The directives enclosing the `proxy_pass` in `file`, `block` last.
-    pub enclosing: Vec<&'p Directive>,
     pub http: HttpVersion<'p>,
     pub connection: Connection<'p>,
+    /// The `proxy_set_header` directives in effect there (all from the
+    /// nearest level that sets any).
+    pub headers: Vec<Located<'p>>,
     /// The client-side `keepalive_timeout` in effect there, when written
     /// (KA007).
     pub client_keepalive_timeout: Option<Located<'p>>,
@@ -178,12 +179,13 @@ impl<'p> PoolIndex<'p> {
             let Some(name) = upstream_name(pass.url) else { return };
             let Some(block) = pass.enclosing.last() else { return };
             let inherited = scopes.inherited(pass.file, pass.enclosing);
+            let headers = inherited.effective_all("proxy_set_header");
             let location = UpstreamUse {
                 file: pass.file,
                 block,
-                enclosing: pass.enclosing.to_vec(),
                 http: http_version(project, &inherited, version),
-                connection: connection(project, &inherited, &maps, version),
+                connection: connection(project, &headers, &maps, version),
+                headers,
                 client_keepalive_timeout: inherited.effective("keepalive_timeout"),
             };
             by_upstream.entry(name.to_owned()).or_default().push(location);
@@ -237,11 +239,11 @@ fn http_version<'p>(project: &'p Project, inherited: &Inherited<'p, '_>, version
 
 fn connection<'p>(
     project: &'p Project,
-    inherited: &Inherited<'p, '_>,
+    headers: &[Located<'p>],
     maps: &HashMap<String, MapOutcome>,
     version: Version,
 ) -> Connection<'p> {
-    let header = inherited.effective_all("proxy_set_header").into_iter().find(|l| {
+    let header = headers.iter().copied().find(|l| {
         let text = &project.file(l.file).text;
         l.directive.args().next().is_some_and(|a| a.value(text).eq_ignore_ascii_case("connection"))
     });

@@ -50,8 +50,7 @@ pub(super) fn edit(project: &Project, use_: &UpstreamUse<'_>) -> Option<Edit> {
         Connection::Close { explicit: None } => {}
         Connection::Reusable | Connection::MapClose { .. } | Connection::Unknown => return None,
     }
-    let headers = project.nginx_effective_all(use_.file, &use_.enclosing, "proxy_set_header");
-    match headers.last() {
+    match use_.headers.last() {
         Some(last) => insert_after(project, last.file, last.directive, LINE),
         None => insert_into_location(project, use_, LINE),
     }
