@@ -97,6 +97,24 @@ pub struct Hop {
 }
 
 impl Hop {
+    /// The files the hop's settings are written in, its own file first.
+    pub fn files_read(&self) -> Vec<FileId> {
+        let files = std::cell::RefCell::new(Vec::new());
+        self.clone().map_locations(&|file, span| {
+            files.borrow_mut().push(file);
+            (file, span)
+        });
+        let mut files = files.into_inner();
+        let own = files.first().copied();
+        files.sort_unstable_by_key(|f| f.0);
+        files.dedup();
+        if let Some(own) = own {
+            files.retain(|f| *f != own);
+            files.insert(0, own);
+        }
+        files
+    }
+
     /// Moves every location (the hop's and its settings' origins) through `f`,
     /// e.g. from an embedded file to the YAML file that holds it.
     pub fn map_locations(&mut self, f: &dyn Fn(FileId, Span) -> (FileId, Span)) {

@@ -125,11 +125,16 @@ fn matching_hops<'h>(
     suffix: Option<&str>,
 ) -> Vec<&'h Hop> {
     let names = |id: &str, s: &str| id.ends_with(s) || id.contains(&format!(":{s}/"));
-    candidates
-        .iter()
-        .copied()
-        .filter(|h| wanted.contains(&absolute(&project.file(h.file).path)) && suffix.is_none_or(|s| names(&h.id, s)))
-        .collect()
+    let named = |h: &&Hop| suffix.is_none_or(|s| names(&h.id, s));
+    let wanted_file = |file: FileId| wanted.contains(&absolute(&project.file(file).path));
+    let defined: Vec<&Hop> = candidates.iter().copied().filter(|h| wanted_file(h.file) && named(h)).collect();
+    if !defined.is_empty() || suffix.is_some() {
+        return defined;
+    }
+    // A configuration file no hop is defined by, such as a gunicorn.conf.py
+    // the container that runs gunicorn reads: the hops whose settings come
+    // from it.
+    candidates.iter().copied().filter(|h| h.files_read().into_iter().any(wanted_file)).collect()
 }
 
 /// Method 1: `[[link]] proxy = "…" backend = "…"`, paths relative to the
