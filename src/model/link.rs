@@ -125,9 +125,9 @@ fn matching_hops<'h>(
     suffix: Option<&str>,
 ) -> Vec<&'h Hop> {
     let names = |id: &str, s: &str| id.ends_with(s) || id.contains(&format!(":{s}/"));
-    let named = |h: &&Hop| suffix.is_none_or(|s| names(&h.id, s));
+    let suffix_matches = |h: &&Hop| suffix.is_none_or(|s| names(&h.id, s));
     let wanted_file = |file: FileId| wanted.contains(&absolute(&project.file(file).path));
-    let defined: Vec<&Hop> = candidates.iter().copied().filter(|h| wanted_file(h.file) && named(h)).collect();
+    let defined: Vec<&Hop> = candidates.iter().copied().filter(|h| wanted_file(h.file) && suffix_matches(h)).collect();
     if !defined.is_empty() || suffix.is_some() {
         return defined;
     }
