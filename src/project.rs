@@ -116,6 +116,8 @@ pub struct Project {
     /// Which upstreams are proxied to and which pools are used (computed
     /// once).
     pub pool_summary: std::sync::OnceLock<crate::model::nginx_pool::PoolSummary>,
+    /// Each file's absolute, normalized path ([`Project::absolute_path`]).
+    pub absolute_paths: std::sync::OnceLock<Vec<PathBuf>>,
 }
 
 /// What hoplint.toml says about the hop graph. Its spans point into `file`,
@@ -168,6 +170,14 @@ impl Project {
         &self.files[id.0 as usize]
     }
 
+    /// The absolute, normalized path of a file, worked out once for all
+    /// files (it asks the OS for the working directory).
+    pub fn absolute_path(&self, id: FileId) -> &Path {
+        let paths =
+            self.absolute_paths.get_or_init(|| self.files.iter().map(|f| crate::source::absolute(&f.path)).collect());
+        &paths[id.0 as usize]
+    }
+
     /// Calls `f` for every nginx directive of the project, each file once, with
     /// the context it is read in (its first include's, or the one its content
     /// implies) and its enclosing directives.
@@ -203,7 +213,7 @@ impl Project {
     /// The Dockerfile read from `path`, if any.
     pub fn dockerfile_at(&self, path: &Path) -> Option<&Dockerfile> {
         let wanted = crate::source::absolute(path);
-        self.dockerfiles.iter().find(|d| crate::source::absolute(&self.file(d.file).path) == wanted)
+        self.dockerfiles.iter().find(|d| self.absolute_path(d.file) == wanted)
     }
 
     /// A file's name for hop ids and messages: the path, or for an embedded

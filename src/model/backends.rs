@@ -162,7 +162,7 @@ fn container_launch(
     let (command, env, dir) = if let Some(command) = container.full_command() {
         (command, container.env.clone(), dir_of(project, manifests.file))
     } else {
-        let here = crate::source::absolute(&project.file(manifests.file).path);
+        let here = project.absolute_path(manifests.file).to_path_buf();
         let image = &container.image.as_ref()?.value;
         let dockerfile = containers::dockerfile_for_image(project, image, &here)?;
         let (command, env, _) = image_launch(dockerfile, container.args.as_ref())?;
@@ -259,13 +259,8 @@ fn mounted_gunicorn_conf<'p>(
 /// path is usually the one inside the image), or `gunicorn.conf.py` beside
 /// the launching file.
 fn gunicorn_conf<'p>(project: &'p Project, location: &ConfigLocation, dir: &Path) -> Option<&'p GunicornConf> {
-    let by_path = |path: &Path| {
-        project
-            .backends
-            .gunicorn_confs
-            .iter()
-            .find(|c| crate::source::absolute(&project.file(c.file).path) == normalize(path))
-    };
+    let by_path =
+        |path: &Path| project.backends.gunicorn_confs.iter().find(|c| project.absolute_path(c.file) == normalize(path));
     match location {
         ConfigLocation::File { path, .. } => by_path(&dir.join(path)).or_else(|| {
             let name = Path::new(path).file_name()?;

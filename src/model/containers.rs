@@ -32,11 +32,8 @@ pub fn dockerfile_for_image<'p>(project: &'p Project, image: &ImageRef, from: &P
         }
     }
     let segment = name.rsplit('/').next()?;
-    let candidates: Vec<&Dockerfile> = project
-        .dockerfiles
-        .iter()
-        .filter(|d| builds_segment(&crate::source::absolute(&project.file(d.file).path), segment))
-        .collect();
+    let candidates: Vec<&Dockerfile> =
+        project.dockerfiles.iter().filter(|d| builds_segment(project.absolute_path(d.file), segment)).collect();
     match nearest(from, &candidates, |d| project.file(d.file).path.as_path()).as_slice() {
         [only] => Some(only),
         _ => None,
@@ -95,29 +92,33 @@ pub fn mounted_files(
 /// The files a Dockerfile's final image ships from the build context
 /// (`COPY conf/server.xml /usr/local/tomcat/conf/`), as files hoplint read.
 pub fn copied_files(project: &Project, dockerfile: &Dockerfile) -> Vec<FileId> {
-    let at = &project.file(dockerfile.file).path;
-    project
-        .files
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| ships(dockerfile, at, &f.path))
-        .filter_map(|(i, _)| u32::try_from(i).ok().map(FileId))
+    let sources = shipped_sources(dockerfile, &project.file(dockerfile.file).path);
+    (0..project.files.len())
+        .filter_map(|i| u32::try_from(i).ok().map(FileId))
+        .filter(|id| sources.iter().any(|s| project.absolute_path(*id).starts_with(s)))
         .collect()
 }
 
 /// Whether the final image of `dockerfile` (read from `at`) copies `file`
 /// from its build context, itself or a directory holding it.
 pub fn ships(dockerfile: &Dockerfile, at: &Path, file: &Path) -> bool {
-    let Some(stage) = dockerfile.final_stage() else { return false };
-    let context = crate::source::absolute(at.parent().unwrap_or(Path::new(".")));
     let file = crate::source::absolute(file);
+    shipped_sources(dockerfile, at).iter().any(|s| file.starts_with(s))
+}
+
+/// The absolute paths (files or directories) the final image of
+/// `dockerfile` copies from its build context.
+fn shipped_sources(dockerfile: &Dockerfile, at: &Path) -> Vec<std::path::PathBuf> {
+    let Some(stage) = dockerfile.final_stage() else { return Vec::new() };
+    let context = crate::source::absolute(at.parent().unwrap_or(Path::new(".")));
     dockerfile
         .chain(stage)
         .into_iter()
         .flat_map(|s| &s.copies)
         .filter(|c| c.from.is_none())
         .flat_map(|c| &c.sources)
-        .any(|s| file.starts_with(crate::source::absolute(&context.join(&s.path.text))))
+        .map(|s| crate::source::absolute(&context.join(&s.path.text)))
+        .collect()
 }
 
 /// A container that runs a server configured by files (Tomcat's server.xml,
@@ -126,7 +127,7 @@ pub fn ships(dockerfile: &Dockerfile, at: &Path, file: &Path) -> bool {
 /// server matches. The container's own stop settings are kept.
 pub fn adopt_file_configured_servers(project: &Project, hops: &mut [Hop]) {
     for manifests in &project.k8s {
-        let here = crate::source::absolute(&project.file(manifests.file).path);
+        let here = project.absolute_path(manifests.file).to_path_buf();
         for object in &manifests.objects {
             let Some(workload) = object.workload() else { continue };
             for container in workload.pod.containers.iter().filter(|c| c.runs_with_pod()) {
@@ -162,9 +163,7 @@ pub fn adopt_file_configured_servers(project: &Project, hops: &mut [Hop]) {
 /// packages it).
 fn adopt(project: &Project, hops: &mut [Hop], id: &str, files: &[FileId], built: Option<&Dockerfile>) {
     let context = built.and_then(|d| project.file(d.file).path.parent()).map(crate::source::absolute);
-    let in_context = |file: FileId| {
-        context.as_ref().is_some_and(|dir| crate::source::absolute(&project.file(file).path).starts_with(dir))
-    };
+    let in_context = |file: FileId| context.as_ref().is_some_and(|dir| project.absolute_path(file).starts_with(dir));
     let configured = |h: &Hop| match h.kind {
         HopKind::Tomcat => files.contains(&h.file),
         HopKind::SpringBoot => files.contains(&h.file) || in_context(h.file),

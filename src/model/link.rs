@@ -126,7 +126,7 @@ fn matching_hops<'h>(
 ) -> Vec<&'h Hop> {
     let names = |id: &str, s: &str| id.ends_with(s) || id.contains(&format!(":{s}/"));
     let suffix_matches = |h: &&Hop| suffix.is_none_or(|s| names(&h.id, s));
-    let wanted_file = |file: FileId| wanted.contains(&absolute(&project.file(file).path));
+    let wanted_file = |file: FileId| wanted.iter().any(|w| w == project.absolute_path(file));
     let defined: Vec<&Hop> = candidates.iter().copied().filter(|h| wanted_file(h.file) && suffix_matches(h)).collect();
     if !defined.is_empty() || suffix.is_some() {
         return defined;
@@ -204,7 +204,7 @@ fn config_proxies<'h>(
         return (matching_hops(project, proxies, &[wanted], suffix), None);
     };
     let manifests = project.k8s.iter().find(|m| {
-        absolute(&project.file(m.file).path) == wanted
+        project.absolute_path(m.file) == wanted
             && m.objects.iter().any(|o| o.ingress().is_some() && o.meta.name() == name)
     });
     let Some(manifests) = manifests else { return (Vec::new(), None) };
