@@ -51,8 +51,9 @@ fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         if crate::model::nginx_pool::upstream_name(url).is_some_and(|n| names.contains(n)) {
             return;
         }
+        let scheme = if url.starts_with("https://") { "https" } else { "http" };
         let message = format!(
-            "`proxy_pass {url}` goes to an implicit upstream, which never keeps connections alive: declare `upstream NAME {{ server {host}; keepalive 32; }}` and proxy to `http://NAME`"
+            "`proxy_pass {url}` goes to an implicit upstream, which never keeps connections alive: declare `upstream NAME {{ server {host}; keepalive 32; }}` and proxy to `{scheme}://NAME`"
         );
         out.push(Diagnostic::new(&RULE, pass.file, pass.directive.span(), message));
     });
