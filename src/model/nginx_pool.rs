@@ -118,6 +118,8 @@ pub struct UpstreamUse<'p> {
     pub file: FileId,
     /// The `location` (or `if`, `limit_except`) the `proxy_pass` is in.
     pub block: &'p Directive,
+    /// The directives enclosing the `proxy_pass` in `file`, `block` last.
+    pub enclosing: Vec<&'p Directive>,
     pub http: HttpVersion<'p>,
     pub connection: Connection<'p>,
     /// The `proxy_set_header` directives in effect there (all from the
@@ -183,6 +185,7 @@ impl<'p> PoolIndex<'p> {
             let location = UpstreamUse {
                 file: pass.file,
                 block,
+                enclosing: pass.enclosing.to_vec(),
                 http: http_version(project, &inherited, version),
                 connection: connection(project, &headers, &maps, version),
                 headers,

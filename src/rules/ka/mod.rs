@@ -68,10 +68,17 @@ fn insert_into_upstream(project: &Project, proxy: &Hop, line: &str) -> Option<Ed
     insert_into_block(project, proxy.file, upstream, line, &|_, name| keepalive_module(name))
 }
 
-/// An insertion into the block holding a `proxy_pass`, after its last
-/// proxy-module directive.
+/// An insertion into the `location` holding a `proxy_pass`, after its last
+/// proxy-module directive. An `if` or `limit_except` around the
+/// `proxy_pass` accepts none of the proxy settings, and takes them from the
+/// location; with no `location` in the file, the `server` or `http` block.
+/// `None` when the file holds none of them (the location is in the file
+/// that includes this one).
 fn insert_into_location(project: &Project, use_: &UpstreamUse<'_>, line: &str) -> Option<Edit> {
-    insert_into_block(project, use_.file, use_.block, line, &|_, name| name.starts_with("proxy_"))
+    let text = &project.file(use_.file).text;
+    let block =
+        use_.enclosing.iter().rev().find(|d| matches!(d.name(text).as_ref(), "location" | "server" | "http"))?;
+    insert_into_block(project, use_.file, block, line, &|_, name| name.starts_with("proxy_"))
 }
 
 /// The nginx upstream hops whose pool is on (explicit `keepalive N` or the
