@@ -212,3 +212,37 @@ fn invalid_fix_policy_is_a_config_error() {
         assert!(stderr.contains(expected), "{settings}: {stderr}");
     }
 }
+
+/// The fixes on real configurations: every corpus nginx file the real
+/// `nginx -t` accepts (as a whole configuration, with an `events {}` added,
+/// or inside `http {}`) is still accepted after `--fix --unsafe-fixes`.
+#[test]
+fn fixed_corpus_nginx_still_passes_nginx_t() {
+    let Some(nginx) = common::nginx_binary() else { return common::skip_or_fail("nginx") };
+    let Some(corpus) = common::corpus_dir("nginx") else { return common::skip_or_fail("../shared/corpus") };
+    let (mut accepted, mut changed) = (0, 0);
+    for path in common::files_in(&corpus) {
+        let dir = tempfile::tempdir().unwrap();
+        let copy = common::copy_into(&path, dir.path());
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let include = format!("include {};\n", copy.display());
+        let wrappers = [
+            include.clone(),
+            format!("events {{}}\n{include}"),
+            format!("events {{}}\nhttp {{\n    access_log off;\n    {include}}}\n"),
+        ];
+        let Some(body) = wrappers.into_iter().find(|b| common::nginx_t(&nginx, dir.path(), b).0) else { continue };
+        accepted += 1;
+        let before = std::fs::read(&copy).unwrap();
+        let args = ["check", &name, "--no-config", "--nginx-version", "1.22.1", "--fix", "--unsafe-fixes", "-q"];
+        let (status, _, stderr) = common::hoplint(dir.path(), &args);
+        assert_ne!(status, 2, "{name}: {stderr}");
+        if std::fs::read(&copy).unwrap() != before {
+            changed += 1;
+        }
+        let (still_accepted, stderr) = common::nginx_t(&nginx, dir.path(), &body);
+        assert!(still_accepted, "{name}: nginx -t accepted it before the fixes and rejects it after: {stderr}");
+    }
+    println!("{accepted} corpus configurations accepted by nginx -t, {changed} changed by the fixes");
+    assert!(accepted >= 50 && changed >= 3, "only {accepted} accepted, {changed} changed: the corpus went missing?");
+}
