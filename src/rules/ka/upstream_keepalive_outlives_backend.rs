@@ -209,11 +209,39 @@ pub(super) fn backend_edit(project: &Project, backend: &Hop, backend_idle: Milli
             let value = rewrite_duration(written, backend_idle, raised)?;
             Some(Edit::replace(*file, Span::at(after), format!(" keepAliveTimeout=\"{value}\"")))
         }
-        // Spring's `connection-timeout` fallback: the property to add is
-        // nested YAML or a properties line; left to the user.
-        key if key.ends_with("connection-timeout") => None,
+        // Spring's `connection-timeout` fallback, likewise: a
+        // `keep-alive-timeout` line under the same parent.
+        key if key.ends_with("connection-timeout") => {
+            let value = rewrite_duration(written, backend_idle, raised)?;
+            spring_keep_alive_line(text, *file, *span, key, &value)
+        }
         _ => Some(Edit::replace(*file, *span, rewrite_duration(written, backend_idle, raised)?)),
     }
+}
+
+/// `keep-alive-timeout` on a new line after Spring's `connection-timeout`
+/// (its value at `span`, written under `key`), beside it under the same
+/// parent: `server.tomcat.keep-alive-timeout=65s` after a property,
+/// `keep-alive-timeout: 65s` at a nested YAML key's indentation. `None` when
+/// the key shares its line with more than its value (YAML flow style).
+fn spring_keep_alive_line(text: &str, file: FileId, span: Span, key: &str, value: &str) -> Option<Edit> {
+    let line_start = text[..span.start as usize].rfind('\n').map_or(0, |i| i + 1);
+    let key_at = line_start + text[line_start..span.start as usize].rfind(key)?;
+    let indent = &text[line_start..key_at];
+    if !indent.trim().is_empty() {
+        return None;
+    }
+    // `=`, `: ` or `: "`: what joins the key to its value, an opening quote
+    // outside the span included, closed again after the new value.
+    let separator = &text[key_at + key.len()..span.start as usize];
+    let close = separator.chars().last().filter(|c| matches!(c, '"' | '\'')).map(String::from).unwrap_or_default();
+    let parent = key.strip_suffix("connection-timeout")?;
+    let line = format!("{indent}{parent}keep-alive-timeout{separator}{value}{close}");
+    let end = span.end as usize;
+    Some(match text[end..].find('\n') {
+        Some(i) => Edit::replace(file, Span::at(u32::try_from(end + i + 1).ok()?), format!("{line}\n")),
+        None => Edit::replace(file, Span::at(u32::try_from(text.len()).ok()?), format!("\n{line}")),
+    })
 }
 
 /// RULES.md "Backend-side settings that are absent": added where the
