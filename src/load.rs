@@ -110,7 +110,6 @@ pub fn load(options: &CheckOptions) -> (Option<(Project, Selection)>, Report) {
         backend_versions,
         graph_config: GraphConfig { file: settings_file, links: config.link.clone(), front: config.front.clone() },
         graph: std::sync::OnceLock::new(),
-        pool_summary: std::sync::OnceLock::new(),
         absolute_paths: std::sync::OnceLock::new(),
     };
     report.notes.sort();

@@ -115,7 +115,6 @@ pub struct Project {
     pub graph: std::sync::OnceLock<crate::model::hops::HopGraph>,
     /// Which upstreams are proxied to and which pools are used (computed
     /// once).
-    pub pool_summary: std::sync::OnceLock<crate::model::nginx_pool::PoolSummary>,
     /// Each file's absolute, normalized path ([`Project::absolute_path`]).
     pub absolute_paths: std::sync::OnceLock<Vec<PathBuf>>,
 }
@@ -198,11 +197,6 @@ impl Project {
             Some(e) => (e.parent, e.embedded.span_to_source(span)),
             None => (file, span),
         }
-    }
-
-    /// Which upstreams are proxied to, and whose pool is effectively on.
-    pub fn pool_summary(&self) -> &crate::model::nginx_pool::PoolSummary {
-        self.pool_summary.get_or_init(|| crate::model::nginx_pool::PoolSummary::of(self))
     }
 
     /// Every hop and how they link (computed once).

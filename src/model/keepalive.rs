@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use crate::model::hop::{Hop, HopKind};
 use crate::model::hops::HopGraph;
+use crate::model::nginx_pool::PoolIndex;
 use crate::model::setting::{Millis, Setting};
 use crate::project::Project;
 
@@ -25,11 +26,11 @@ pub fn requests_exceed(proxy: u64, backend: Option<u64>) -> bool {
 /// Whether the proxy's pool is effectively on (RULES.md "Pool effectively
 /// on"): it has one, and for an nginx upstream at least one location using
 /// it speaks HTTP/1.1 without `Connection: close`.
-pub fn pool_on(project: &Project, proxy: &Hop) -> bool {
+pub fn pool_on(pools: &PoolIndex<'_>, proxy: &Hop) -> bool {
     if !has_pool(proxy) || proxy.kind != HopKind::NginxUpstream {
         return has_pool(proxy);
     }
-    project.pool_summary().used.contains(upstream_name(proxy))
+    pools.used(upstream_name(proxy))
 }
 
 /// Whether the proxy sets up a pool at all (an nginx upstream's explicit
@@ -51,8 +52,9 @@ pub struct PooledProxies(HashSet<String>);
 
 impl PooledProxies {
     pub fn of(project: &Project, graph: &HopGraph) -> Self {
+        let pools = PoolIndex::of(project);
         let proxies = graph.links.iter().filter_map(|l| graph.hop(&l.proxy));
-        Self(proxies.filter(|proxy| pool_on(project, proxy)).map(|proxy| proxy.id.clone()).collect())
+        Self(proxies.filter(|proxy| pool_on(&pools, proxy)).map(|proxy| proxy.id.clone()).collect())
     }
 
     pub fn contains(&self, proxy: &Hop) -> bool {

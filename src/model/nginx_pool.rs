@@ -4,7 +4,7 @@
 //! Each location keeps the evidence (the explicit directive, the `map`
 //! entry) that KA003, KA004 and KA009 report and fix.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::knowledge::{Version, defaults};
 use crate::model::nginx::Ctx;
@@ -200,30 +200,16 @@ impl<'p> PoolIndex<'p> {
     pub fn uses(&self, upstream: &str) -> &[UpstreamUse<'p>] {
         self.uses.get(upstream).map_or(&[], Vec::as_slice)
     }
-}
 
-/// What the rules ask of pools for each upstream name, kept for the whole
-/// run ([`Project::pool_summary`]).
-#[derive(Debug, Default)]
-pub struct PoolSummary {
-    /// Upstreams some `proxy_pass` targets.
-    pub proxied: HashSet<String>,
-    /// Upstreams some location reaches with HTTP/1.1 and no `Connection:
-    /// close`: their pool is effectively on.
-    pub used: HashSet<String>,
-}
+    /// Whether some `proxy_pass` targets `upstream`.
+    pub fn proxied(&self, upstream: &str) -> bool {
+        self.uses.contains_key(upstream)
+    }
 
-impl PoolSummary {
-    pub fn of(project: &Project) -> Self {
-        let index = PoolIndex::of(project);
-        let proxied = index.uses.keys().cloned().collect();
-        let used = index
-            .uses
-            .iter()
-            .filter(|(_, uses)| uses.iter().any(|u| u.pooling() == Pooling::Used))
-            .map(|(name, _)| name.clone())
-            .collect();
-        Self { proxied, used }
+    /// Whether some location reaches `upstream` with HTTP/1.1 and no
+    /// `Connection: close`: its pool is effectively on.
+    pub fn used(&self, upstream: &str) -> bool {
+        self.uses(upstream).iter().any(|u| u.pooling() == Pooling::Used)
     }
 }
 

@@ -1,5 +1,7 @@
 //! HL003 unresolved-backend-link
 
+use std::collections::HashSet;
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::model::hop::HopKind;
@@ -22,10 +24,10 @@ fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let message = format!("`{}` names no {} hoplint read", stale.written, stale.wanted);
         out.push(Diagnostic::new(&RULE, stale.file, stale.span, message));
     }
+    let linked: HashSet<&str> = graph.links.iter().map(|l| l.proxy.as_str()).collect();
     for upstream in graph.hops.iter().filter(|h| h.kind == HopKind::NginxUpstream) {
-        let linked = graph.links.iter().any(|l| l.proxy == upstream.id);
         let name = upstream.id.rsplit("upstream ").next().unwrap_or_default();
-        if linked || !project.pool_summary().proxied.contains(name) {
+        if linked.contains(upstream.id.as_str()) || !cx.pools().proxied(name) {
             continue;
         }
         let message = format!(

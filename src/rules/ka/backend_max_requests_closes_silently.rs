@@ -4,7 +4,6 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::model::hop::{Hop, HopKind};
 use crate::model::setting::Origin;
-use crate::project::Project;
 use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
@@ -20,8 +19,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let project = cx.project;
-    each_link(project, out, finding);
+    each_link(cx, out, finding);
 }
 
 /// The jitter setting's name, for servers that have one.
@@ -33,10 +31,10 @@ fn jitter_name(kind: HopKind) -> Option<&'static str> {
     }
 }
 
-fn finding(project: &Project, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> {
+fn finding(cx: &RuleContext<'_>, proxy: &Hop, backend: &Hop) -> Option<Diagnostic> {
     let recycle = backend.settings.recycle_after.as_ref().filter(|s| s.is_known())?;
     let after = recycle.value.filter(|n| *n > 0)?;
-    if !pool_on(project, proxy) {
+    if !pool_on(cx.pools(), proxy) {
         return None;
     }
     let software = backend.kind.as_str();

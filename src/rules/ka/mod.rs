@@ -238,11 +238,15 @@ fn linked_backends<'p>(project: &'p Project, proxy: &Hop) -> impl Iterator<Item 
 }
 
 /// Runs `finding` on every linked (proxy, backend) pair.
-fn each_link(project: &Project, out: &mut Vec<Diagnostic>, finding: fn(&Project, &Hop, &Hop) -> Option<Diagnostic>) {
-    let graph = project.hop_graph();
+fn each_link(
+    cx: &RuleContext<'_>,
+    out: &mut Vec<Diagnostic>,
+    finding: fn(&RuleContext<'_>, &Hop, &Hop) -> Option<Diagnostic>,
+) {
+    let graph = cx.project.hop_graph();
     for link in &graph.links {
         if let (Some(proxy), Some(backend)) = (graph.hop(&link.proxy), graph.hop(&link.backend)) {
-            out.extend(finding(project, proxy, backend));
+            out.extend(finding(cx, proxy, backend));
         }
     }
 }

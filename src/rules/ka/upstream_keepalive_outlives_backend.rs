@@ -31,7 +31,7 @@ fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let project = cx.project;
     let graph = project.hop_graph();
     for proxy in graph.hops.iter().filter(|h| h.kind.is_proxy()) {
-        out.extend(finding(project, proxy));
+        out.extend(finding(cx, proxy));
     }
 }
 
@@ -91,9 +91,10 @@ pub(super) fn once_pooled(project: &Project, proxy: &Hop) -> OncePooled {
 
 /// RULES.md "A proxy setting shared by several backends": one diagnostic
 /// naming the tightest backend, the others related.
-fn finding(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
+fn finding(cx: &RuleContext<'_>, proxy: &Hop) -> Option<Diagnostic> {
+    let project = cx.project;
     let (p, firing) = outlived(project, proxy)?;
-    if !pool_on(project, proxy) {
+    if !pool_on(cx.pools(), proxy) {
         return None;
     }
     let proxy_idle = proxy.settings.idle_timeout.as_ref()?;

@@ -23,7 +23,7 @@ pub(crate) static RULE: Rule = Rule {
 fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let project = cx.project;
     for proxy in project.hop_graph().hops.iter().filter(|h| h.kind.is_proxy()) {
-        out.extend(finding(project, proxy));
+        out.extend(finding(cx, proxy));
     }
 }
 
@@ -41,7 +41,8 @@ fn announces_close(kind: HopKind) -> bool {
 
 /// RULES.md "A proxy setting shared by several backends": one diagnostic
 /// naming the tightest backend, the others related.
-fn finding(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
+fn finding(cx: &RuleContext<'_>, proxy: &Hop) -> Option<Diagnostic> {
+    let project = cx.project;
     let (p, proxy_setting) = known(proxy.settings.max_requests_per_connection.as_ref())?;
     let mut capped: Vec<(u64, &Hop, &Setting<u64>)> = linked_backends(project, proxy)
         .filter_map(|backend| {
@@ -51,7 +52,7 @@ fn finding(project: &Project, proxy: &Hop) -> Option<Diagnostic> {
         .collect();
     capped.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
     let (b, tightest, _) = *capped.first()?;
-    if !pool_on(project, proxy) {
+    if !pool_on(cx.pools(), proxy) {
         return None;
     }
     let software = tightest.kind.as_str();
