@@ -179,8 +179,9 @@ fn deployment_service_and_ingress_of_a_gunicorn_app() {
     assert!(rule.paths[1].backend.is_none(), "a resource backend is not a Service");
     let read_timeout = ingress_object.meta.annotation("nginx.ingress.kubernetes.io/proxy-read-timeout").unwrap();
     assert_eq!((read_timeout.value.as_str(), files.line(m.file, read_timeout.key_span)), ("120", 86));
-    let disabled = ingress_nginx::pool_disabled_by_annotation(&ingress_object.meta).unwrap();
-    assert_eq!(files.line(m.file, disabled.value_span), 87);
+    let defeats = ingress_nginx::pool_defeats(&ingress_object.meta);
+    let lines: Vec<_> = defeats.iter().map(|(how, a)| (*how, files.line(m.file, a.value_span))).collect();
+    assert_eq!(lines, [(ingress_nginx::PoolDefeat::ConnectionClose, 87)]);
 }
 
 #[test]

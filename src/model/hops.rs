@@ -21,7 +21,9 @@ pub struct HopGraph {
 
 impl HopGraph {
     pub fn hop(&self, id: &str) -> Option<&Hop> {
-        self.hops.iter().find(|h| h.id == id)
+        // Sorted by id (stably: of hops sharing an id, the first found).
+        let at = self.hops.partition_point(|h| h.id.as_str() < id);
+        self.hops.get(at).filter(|h| h.id == id)
     }
 
     /// Where the command line of the backend hop `id` names its server.

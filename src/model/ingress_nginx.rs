@@ -77,12 +77,22 @@ pub fn find_controllers(manifests: &[Manifests]) -> Vec<Controller<'_>> {
     found
 }
 
-/// The annotation of an Ingress that disables upstream keepalive for its
-/// locations: `connection-proxy-header: close` or `proxy-http-version: "1.0"`.
-pub fn pool_disabled_by_annotation(meta: &Meta) -> Option<&KeyValue> {
-    meta.annotation(CONNECTION_HEADER_ANNOTATION)
-        .filter(|a| a.value.eq_ignore_ascii_case("close"))
-        .or_else(|| meta.annotation(HTTP_VERSION_ANNOTATION).filter(|a| a.value == "1.0"))
+/// How an Ingress annotation turns upstream keepalive off for its locations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PoolDefeat {
+    /// `proxy-http-version: "1.0"`.
+    Http10,
+    /// `connection-proxy-header: close`.
+    ConnectionClose,
+}
+
+/// The annotations of an Ingress that disable upstream keepalive for its
+/// locations, and how: `proxy-http-version: "1.0"`,
+/// `connection-proxy-header: close`.
+pub fn pool_defeats(meta: &Meta) -> Vec<(PoolDefeat, &KeyValue)> {
+    let http10 = meta.annotation(HTTP_VERSION_ANNOTATION).filter(|a| a.value == "1.0");
+    let close = meta.annotation(CONNECTION_HEADER_ANNOTATION).filter(|a| a.value.eq_ignore_ascii_case("close"));
+    http10.map(|a| (PoolDefeat::Http10, a)).into_iter().chain(close.map(|a| (PoolDefeat::ConnectionClose, a))).collect()
 }
 
 /// A ConfigMap value the controller does not accept: it keeps its default.

@@ -6,6 +6,7 @@ mod backend_max_requests_closes_silently;
 mod client_keepalive_mistaken_for_upstream;
 mod front_lb_outlives_proxy;
 mod ingress_nginx_keepalive_broken_version;
+mod ingress_pool;
 mod upstream_connection_header_not_cleared;
 mod upstream_keepalive_disabled_by_http10;
 mod upstream_keepalive_outlives_backend;
@@ -230,11 +231,17 @@ fn pool_enabling_fix(
     Some(Fix::new(format!("{title}, and {}", also.unwrap_or_default()), Applicability::Unsafe, edits))
 }
 
-/// The backends linked to `proxy`.
-fn linked_backends<'p>(project: &'p Project, proxy: &Hop) -> impl Iterator<Item = &'p Hop> + use<'p> {
+/// The backends linked to `proxy` through links that can use its pool
+/// (not through an Ingress whose annotations turn it off, which KA003/KA004
+/// report), or through every link when `every`.
+fn linked_backends<'p>(project: &'p Project, proxy: &Hop, every: bool) -> impl Iterator<Item = &'p Hop> + use<'p> {
     let graph = project.hop_graph();
     let id = proxy.id.clone();
-    graph.links.iter().filter(move |l| l.proxy == id).filter_map(|l| graph.hop(&l.backend))
+    graph
+        .links
+        .iter()
+        .filter(move |l| l.proxy == id && (every || ingress_pool::ingress_pool_defeats(project, l).is_empty()))
+        .filter_map(|l| graph.hop(&l.backend))
 }
 
 /// Runs `finding` on every linked (proxy, backend) pair.
@@ -244,7 +251,7 @@ fn each_link(
     finding: fn(&RuleContext<'_>, &Hop, &Hop) -> Option<Diagnostic>,
 ) {
     let graph = cx.project.hop_graph();
-    for link in &graph.links {
+    for link in graph.links.iter().filter(|l| ingress_pool::ingress_pool_defeats(cx.project, l).is_empty()) {
         if let (Some(proxy), Some(backend)) = (graph.hop(&link.proxy), graph.hop(&link.backend)) {
             out.extend(finding(cx, proxy, backend));
         }

@@ -8,7 +8,8 @@ use crate::rules::RuleContext;
 use crate::rules::nginx_insert::insert_after;
 use crate::rules::{Check, Rule, rule_doc};
 
-use super::{Defeat, LocationRule, insert_into_location};
+use super::{Defeat, LocationRule, ingress_pool, insert_into_location};
+use crate::model::ingress_nginx::PoolDefeat;
 
 pub(crate) static RULE: Rule = Rule {
     code: "KA004",
@@ -34,6 +35,8 @@ fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         turns_on: |use_| matches!(use_.http, HttpVersion::Http11),
     }
     .check(cx, out);
+    // No fix: the annotation is the only thing to remove.
+    ingress_pool::annotation_findings(cx.project, &RULE, PoolDefeat::ConnectionClose, None, out);
 }
 
 /// The change that stops `use_` sending `Connection: close`: an explicit

@@ -7,7 +7,8 @@ use crate::project::Project;
 use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
 
-use super::{Defeat, LocationRule, insert_into_location};
+use super::{Defeat, LocationRule, ingress_pool, insert_into_location};
+use crate::model::ingress_nginx::PoolDefeat;
 
 pub(crate) static RULE: Rule = Rule {
     code: "KA003",
@@ -32,6 +33,8 @@ fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         turns_on: |use_| matches!(use_.connection, Connection::Reusable),
     }
     .check(cx, out);
+    ingress_pool::annotation_findings(cx.project, &RULE, PoolDefeat::Http10, Some("1.1"), out);
+    ingress_pool::configmap_http10_findings(cx.project, &RULE, out);
 }
 
 /// The change that makes `use_` speak HTTP/1.1: the explicit `1.0` becomes

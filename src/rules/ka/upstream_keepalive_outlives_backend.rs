@@ -64,9 +64,10 @@ struct Outlived<'p> {
 }
 
 /// The backends linked to `proxy` that close idle connections first,
-/// tightest first, and the proxy's idle timeout.
-fn outlived<'p>(project: &'p Project, proxy: &Hop) -> Option<(Millis, Vec<Outlived<'p>>)> {
-    let mut firing: Vec<Outlived<'p>> = linked_backends(project, proxy)
+/// tightest first, and the proxy's idle timeout; through `every` link, or
+/// only those that can use the pool.
+fn outlived<'p>(project: &'p Project, proxy: &Hop, every: bool) -> Option<(Millis, Vec<Outlived<'p>>)> {
+    let mut firing: Vec<Outlived<'p>> = linked_backends(project, proxy, every)
         .filter_map(|backend| outlives(proxy, backend).map(|(_, idle)| Outlived { backend, idle }))
         .collect();
     firing.sort_by(|a, b| (a.idle, &a.backend.id).cmp(&(b.idle, &b.backend.id)));
@@ -83,7 +84,7 @@ pub(super) enum OncePooled {
 }
 
 pub(super) fn once_pooled(project: &Project, proxy: &Hop) -> OncePooled {
-    match outlived(project, proxy) {
+    match outlived(project, proxy, true) {
         Some((p, firing)) => OncePooled::Fires(fix(project, proxy, &firing, p)),
         None => OncePooled::Quiet,
     }
@@ -93,7 +94,7 @@ pub(super) fn once_pooled(project: &Project, proxy: &Hop) -> OncePooled {
 /// naming the tightest backend, the others related.
 fn finding(cx: &RuleContext<'_>, proxy: &Hop) -> Option<Diagnostic> {
     let project = cx.project;
-    let (p, firing) = outlived(project, proxy)?;
+    let (p, firing) = outlived(project, proxy, false)?;
     if !pool_on(cx.pools(), proxy) {
         return None;
     }

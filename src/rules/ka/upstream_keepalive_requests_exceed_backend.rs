@@ -44,7 +44,7 @@ fn announces_close(kind: HopKind) -> bool {
 fn finding(cx: &RuleContext<'_>, proxy: &Hop) -> Option<Diagnostic> {
     let project = cx.project;
     let (p, proxy_setting) = known(proxy.settings.max_requests_per_connection.as_ref())?;
-    let mut capped: Vec<(u64, &Hop, &Setting<u64>)> = linked_backends(project, proxy)
+    let mut capped: Vec<(u64, &Hop, &Setting<u64>)> = linked_backends(project, proxy, false)
         .filter_map(|backend| {
             let (b, setting) = known(backend.settings.max_requests_per_connection.as_ref())?;
             requests_exceed(p, Some(b)).then_some((b, backend, setting))

@@ -1,0 +1,135 @@
+//! ingress-nginx pools turned off where an Ingress or the controller's
+//! ConfigMap says so (nginx-ingress-facts.md §4): the Ingress annotations
+//! `proxy-http-version: "1.0"` (KA003) and `connection-proxy-header: close`
+//! (KA004), and the ConfigMap key `proxy-http-version: "1.0"` (KA003).
+
+use std::collections::HashSet;
+
+use crate::diagnostic::Diagnostic;
+use crate::fix::Edit;
+use crate::model::hop::{Hop, HopKind};
+use crate::model::ingress_nginx::{PoolDefeat, pool_defeats};
+use crate::model::k8s::KeyValue;
+use crate::model::link::{How, Link};
+use crate::model::setting::Origin;
+use crate::project::Project;
+use crate::rules::Rule;
+use crate::source::FileId;
+use crate::span::Span;
+
+use super::{has_pool, pool_enabling_fix};
+
+/// The annotations of the Ingress a Kubernetes link goes through that turn
+/// the controller's pool off for that Ingress's locations.
+pub(super) fn ingress_pool_defeats<'p>(project: &'p Project, link: &Link) -> Vec<(PoolDefeat, FileId, &'p KeyValue)> {
+    if link.how != How::Kubernetes {
+        return Vec::new();
+    }
+    let Some(manifests) = project.k8s.iter().find(|m| m.file == link.file) else { return Vec::new() };
+    let ingress = manifests
+        .objects
+        .iter()
+        .find(|o| o.ingress().is_some() && o.span.start <= link.span.start && link.span.end <= o.span.end);
+    ingress
+        .map(|o| pool_defeats(&o.meta))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(how, a)| (how, manifests.file, a))
+        .collect()
+}
+
+/// One finding of `rule` per Ingress annotation of kind `wanted` that turns
+/// a pooled controller's pool off; with `fix_value`, a pool-enabling fix
+/// that writes it as the annotation's value.
+pub(super) fn annotation_findings(
+    project: &Project,
+    rule: &'static Rule,
+    wanted: PoolDefeat,
+    fix_value: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let graph = project.hop_graph();
+    let mut seen = HashSet::new();
+    for link in &graph.links {
+        let Some(controller) = graph.hop(&link.proxy).filter(|h| h.kind == HopKind::IngressNginx && has_pool(h)) else {
+            continue;
+        };
+        let defeats = ingress_pool_defeats(project, link);
+        let Some(&(how, file, annotation)) = defeats.iter().find(|(how, ..)| *how == wanted) else { continue };
+        if !seen.insert((file, annotation.value_span)) {
+            continue;
+        }
+        let doing = match how {
+            PoolDefeat::Http10 => "speaks HTTP/1.0 to its backends",
+            PoolDefeat::ConnectionClose => "sends `Connection: close` to its backends",
+        };
+        let message = format!(
+            "ingress-nginx keeps a keepalive pool, but this Ingress {doing} (`{}: \"{}\"`): every request opens a new connection",
+            annotation.key, annotation.value
+        );
+        let mut diagnostic = Diagnostic::new(rule, file, annotation.value_span, message);
+        diagnostic = with_pool_label(diagnostic, controller);
+        // The other annotation may keep the pool off after this one is fixed.
+        let turns_on = defeats.len() == 1;
+        let fix = fix_value.and_then(|value| {
+            let edit =
+                Edit::replace(file, annotation.value_span, quoted_like(project, file, annotation.value_span, value));
+            pool_enabling_fix(
+                project,
+                controller,
+                format!("Set `{}: \"{value}\"`", annotation.key),
+                vec![edit],
+                turns_on,
+            )
+        });
+        if let Some(fix) = fix {
+            diagnostic = diagnostic.with_fix(fix);
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// KA003 on the controller's ConfigMap: `upstream-keepalive-connections`
+/// sets a pool, and `proxy-http-version: "1.0"` keeps every location from
+/// using it.
+pub(super) fn configmap_http10_findings(project: &Project, rule: &'static Rule, out: &mut Vec<Diagnostic>) {
+    let graph = project.hop_graph();
+    for controller in graph.hops.iter().filter(|h| h.kind == HopKind::IngressNginx) {
+        let (Some(pool), Some(http)) = (&controller.settings.pool, &controller.settings.http_version) else {
+            continue;
+        };
+        let Origin::Explicit { file, span } = http.origin else { continue };
+        if http.value.as_deref() != Some("1.0") || pool.value != Some(false) || pool.origin != http.origin {
+            continue;
+        }
+        let message = "ingress-nginx keeps a keepalive pool, but `proxy-http-version: \"1.0\"` makes every location speak HTTP/1.0 to the backends: every request opens a new connection".to_owned();
+        let mut diagnostic = Diagnostic::new(rule, file, span, message);
+        let edit = Edit::replace(file, span, quoted_like(project, file, span, "1.1"));
+        let fix =
+            pool_enabling_fix(project, controller, "Set `proxy-http-version: \"1.1\"`".to_owned(), vec![edit], true);
+        if let Some(fix) = fix {
+            diagnostic = diagnostic.with_fix(fix);
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// `value` to write over the YAML scalar at `span`, kept a string (a
+/// ConfigMap or annotation value must be one): the span's own quotes when it
+/// holds them, none when they are outside it, else double quotes around a
+/// value YAML would read as a number.
+fn quoted_like(project: &Project, file: FileId, span: Span, value: &str) -> String {
+    let text = &project.file(file).text;
+    let quoted_outside = text[..span.start as usize].ends_with(['"', '\'']);
+    match span.text(text).chars().next() {
+        Some(q @ ('"' | '\'')) => format!("{q}{value}{q}"),
+        _ if !quoted_outside && value.parse::<f64>().is_ok() => format!("\"{value}\""),
+        _ => value.to_owned(),
+    }
+}
+
+/// The related label on the controller's pool.
+fn with_pool_label(diagnostic: Diagnostic, controller: &Hop) -> Diagnostic {
+    let (file, span) = super::primary(controller, None);
+    diagnostic.with_related(file, span, "ingress-nginx keeps idle upstream connections for reuse".to_owned())
+}
