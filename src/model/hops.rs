@@ -17,6 +17,8 @@ pub struct HopGraph {
     pub notes: Vec<Note>,
     /// Where each backend hop's command line names its server, by hop id.
     pub programs: Vec<(String, ProgramSite)>,
+    /// Indices into `links`, sorted by proxy id ([`HopGraph::links_from`]).
+    by_proxy: Vec<usize>,
 }
 
 impl HopGraph {
@@ -24,6 +26,14 @@ impl HopGraph {
         // Sorted by id (stably: of hops sharing an id, the first found).
         let at = self.hops.partition_point(|h| h.id.as_str() < id);
         self.hops.get(at).filter(|h| h.id == id)
+    }
+
+    /// The links whose proxy is `proxy`, in the order they were made.
+    pub fn links_from<'g>(&'g self, proxy: &str) -> impl Iterator<Item = &'g Link> + use<'g> {
+        let key = |i: &usize| self.links[*i].proxy.as_str();
+        let start = self.by_proxy.partition_point(|i| key(i) < proxy);
+        let len = self.by_proxy[start..].partition_point(|i| key(i) == proxy);
+        self.by_proxy[start..start + len].iter().map(|i| &self.links[*i])
     }
 
     /// Where the command line of the backend hop `id` names its server.
@@ -49,7 +59,9 @@ pub fn graph(project: &Project) -> HopGraph {
         });
     }
     notes.sort();
-    HopGraph { hops, links, stale, notes, programs }
+    let mut by_proxy: Vec<usize> = (0..links.len()).collect();
+    by_proxy.sort_by(|a, b| links[*a].proxy.cmp(&links[*b].proxy));
+    HopGraph { hops, links, stale, notes, programs, by_proxy }
 }
 
 /// All hops, sorted by id (byte order) as the `hops` contract requires, and

@@ -236,11 +236,9 @@ fn pool_enabling_fix(
 /// report), or through every link when `every`.
 fn linked_backends<'p>(project: &'p Project, proxy: &Hop, every: bool) -> impl Iterator<Item = &'p Hop> + use<'p> {
     let graph = project.hop_graph();
-    let id = proxy.id.clone();
     graph
-        .links
-        .iter()
-        .filter(move |l| l.proxy == id && (every || ingress_pool::ingress_pool_defeats(project, l).is_empty()))
+        .links_from(&proxy.id)
+        .filter(move |l| every || ingress_pool::ingress_pool_defeats(project, l).is_empty())
         .filter_map(|l| graph.hop(&l.backend))
 }
 
