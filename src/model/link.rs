@@ -292,8 +292,7 @@ fn kubernetes_links(project: &Project, hops: &[Hop], claims: &Claims, links: &mu
             if claims.ingresses.contains(&(manifests.file, object.kind_name())) {
                 continue;
             }
-            let nginx_class = ingress.class.as_ref().is_none_or(|c| c.name.contains("nginx"));
-            if !nginx_class {
+            if !ingress.for_nginx() {
                 continue;
             }
             let paths =

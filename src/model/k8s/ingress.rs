@@ -57,6 +57,12 @@ pub struct IngressBackend {
 }
 
 impl Ingress {
+    /// Whether an ingress-nginx controller serves it: an nginx class, or
+    /// none (the default class).
+    pub fn for_nginx(&self) -> bool {
+        self.class.as_ref().is_none_or(|c| c.name.contains("nginx"))
+    }
+
     pub(crate) fn read(reader: &mut Reader<'_>, object: &Node, meta: &Meta) -> Ingress {
         let spec = reader.mapping(object, "spec");
         let class_field = spec.and_then(|s| reader.string(s, "ingressClassName"));

@@ -3,14 +3,13 @@
 //! `proxy-http-version: "1.0"` (KA003) and `connection-proxy-header: close`
 //! (KA004), and the ConfigMap key `proxy-http-version: "1.0"` (KA003).
 
-use std::collections::HashSet;
-
 use crate::diagnostic::Diagnostic;
 use crate::fix::Edit;
 use crate::model::hop::{Hop, HopKind};
 use crate::model::ingress_nginx::{PoolDefeat, pool_defeats};
+use crate::model::k8s::Ingress;
 use crate::model::k8s::KeyValue;
-use crate::model::link::{How, Link};
+use crate::model::link::{How, Link, controller_for};
 use crate::model::setting::Origin;
 use crate::project::Project;
 use crate::rules::Rule;
@@ -39,8 +38,8 @@ pub(super) fn ingress_pool_defeats<'p>(project: &'p Project, link: &Link) -> Vec
 }
 
 /// One finding of `rule` per Ingress annotation of kind `wanted` that turns
-/// a pooled controller's pool off; with `fix_value`, a pool-enabling fix
-/// that writes it as the annotation's value.
+/// the pool of the controller serving the Ingress off; with `fix_value`, a
+/// pool-enabling fix that writes it as the annotation's value.
 pub(super) fn annotation_findings(
     project: &Project,
     rule: &'static Rule,
@@ -49,43 +48,42 @@ pub(super) fn annotation_findings(
     out: &mut Vec<Diagnostic>,
 ) {
     let graph = project.hop_graph();
-    let mut seen = HashSet::new();
-    for link in &graph.links {
-        let Some(controller) = graph.hop(&link.proxy).filter(|h| h.kind == HopKind::IngressNginx && has_pool(h)) else {
+    let controllers: Vec<&Hop> = graph.hops.iter().filter(|h| h.kind == HopKind::IngressNginx).collect();
+    for manifests in &project.k8s {
+        let Some(controller) = controller_for(project, &controllers, manifests.file).filter(|c| has_pool(c)) else {
             continue;
         };
-        let defeats = ingress_pool_defeats(project, link);
-        let Some(&(how, file, annotation)) = defeats.iter().find(|(how, ..)| *how == wanted) else { continue };
-        if !seen.insert((file, annotation.value_span)) {
-            continue;
+        let ingresses = manifests.objects.iter().filter(|o| o.ingress().is_some_and(Ingress::for_nginx));
+        for object in ingresses {
+            let defeats = pool_defeats(&object.meta);
+            let Some(&(how, annotation)) = defeats.iter().find(|(how, _)| *how == wanted) else { continue };
+            let file = manifests.file;
+            let doing = match how {
+                PoolDefeat::Http10 => "speaks HTTP/1.0 to its backends",
+                PoolDefeat::ConnectionClose => "sends `Connection: close` to its backends",
+            };
+            let message = format!(
+                "ingress-nginx keeps a keepalive pool, but this Ingress {doing} (`{}: \"{}\"`): every request opens a new connection",
+                annotation.key, annotation.value
+            );
+            let mut diagnostic =
+                with_pool_label(Diagnostic::new(rule, file, annotation.value_span, message), controller);
+            // Another annotation may keep the pool off after this one is fixed.
+            let turns_on = defeats.len() == 1;
+            let fix = fix_value.and_then(|value| {
+                let edit = Edit::replace(
+                    file,
+                    annotation.value_span,
+                    quoted_like(project, file, annotation.value_span, value),
+                );
+                let title = format!("Set `{}: \"{value}\"`", annotation.key);
+                pool_enabling_fix(project, controller, title, vec![edit], turns_on)
+            });
+            if let Some(fix) = fix {
+                diagnostic = diagnostic.with_fix(fix);
+            }
+            out.push(diagnostic);
         }
-        let doing = match how {
-            PoolDefeat::Http10 => "speaks HTTP/1.0 to its backends",
-            PoolDefeat::ConnectionClose => "sends `Connection: close` to its backends",
-        };
-        let message = format!(
-            "ingress-nginx keeps a keepalive pool, but this Ingress {doing} (`{}: \"{}\"`): every request opens a new connection",
-            annotation.key, annotation.value
-        );
-        let mut diagnostic = Diagnostic::new(rule, file, annotation.value_span, message);
-        diagnostic = with_pool_label(diagnostic, controller);
-        // The other annotation may keep the pool off after this one is fixed.
-        let turns_on = defeats.len() == 1;
-        let fix = fix_value.and_then(|value| {
-            let edit =
-                Edit::replace(file, annotation.value_span, quoted_like(project, file, annotation.value_span, value));
-            pool_enabling_fix(
-                project,
-                controller,
-                format!("Set `{}: \"{value}\"`", annotation.key),
-                vec![edit],
-                turns_on,
-            )
-        });
-        if let Some(fix) = fix {
-            diagnostic = diagnostic.with_fix(fix);
-        }
-        out.push(diagnostic);
     }
 }
 
