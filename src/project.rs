@@ -113,8 +113,6 @@ pub struct Project {
     pub graph_config: GraphConfig,
     /// The hops and their links, built on first use by the cross-hop rules.
     pub graph: std::sync::OnceLock<crate::model::hops::HopGraph>,
-    /// Which upstreams are proxied to and which pools are used (computed
-    /// once).
     /// Each file's absolute, normalized path ([`Project::absolute_path`]).
     pub absolute_paths: std::sync::OnceLock<Vec<PathBuf>>,
 }

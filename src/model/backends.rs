@@ -162,9 +162,9 @@ fn container_launch(
     let (command, env, dir) = if let Some(command) = container.full_command() {
         (command, container.env.clone(), dir_of(project, manifests.file))
     } else {
-        let here = project.absolute_path(manifests.file).to_path_buf();
+        let here = project.absolute_path(manifests.file);
         let image = &container.image.as_ref()?.value;
-        let dockerfile = containers::dockerfile_for_image(project, image, &here)?;
+        let dockerfile = containers::dockerfile_for_image(project, image, here)?;
         let (command, env, _) = image_launch(dockerfile, container.args.as_ref())?;
         let env = env.into_iter().chain(container.env.iter().cloned()).collect();
         (command, env, dir_of(project, dockerfile.file))

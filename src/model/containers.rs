@@ -127,14 +127,14 @@ fn shipped_sources(dockerfile: &Dockerfile, at: &Path) -> Vec<std::path::PathBuf
 /// server matches. The container's own stop settings are kept.
 pub fn adopt_file_configured_servers(project: &Project, hops: &mut [Hop]) {
     for manifests in &project.k8s {
-        let here = project.absolute_path(manifests.file).to_path_buf();
+        let here = project.absolute_path(manifests.file);
         for object in &manifests.objects {
             let Some(workload) = object.workload() else { continue };
             for container in workload.pod.containers.iter().filter(|c| c.runs_with_pod()) {
                 let id = format!("{}:{}/{}", manifests.path, object.kind_name(), container.name);
                 let mut files: Vec<FileId> =
                     mounted_files(project, manifests, &workload.pod, container).into_iter().map(|(_, f)| f).collect();
-                let built = container.image.as_ref().and_then(|i| dockerfile_for_image(project, &i.value, &here));
+                let built = container.image.as_ref().and_then(|i| dockerfile_for_image(project, &i.value, here));
                 if let Some(dockerfile) = built {
                     files.extend(copied_files(project, dockerfile));
                 }

@@ -97,22 +97,16 @@ pub struct Hop {
 }
 
 impl Hop {
-    /// The files the hop's settings are written in, its own file first.
-    pub fn files_read(&self) -> Vec<FileId> {
-        let files = std::cell::RefCell::new(Vec::new());
+    /// Whether the hop or one of its settings is written in a file that
+    /// `wanted` accepts (visited through [`Hop::map_locations`], which
+    /// knows every setting, on a copy).
+    pub fn written_in(&self, wanted: &dyn Fn(FileId) -> bool) -> bool {
+        let found = std::cell::Cell::new(false);
         self.clone().map_locations(&|file, span| {
-            files.borrow_mut().push(file);
+            found.set(found.get() || wanted(file));
             (file, span)
         });
-        let mut files = files.into_inner();
-        let own = files.first().copied();
-        files.sort_unstable_by_key(|f| f.0);
-        files.dedup();
-        if let Some(own) = own {
-            files.retain(|f| *f != own);
-            files.insert(0, own);
-        }
-        files
+        found.get()
     }
 
     /// Moves every location (the hop's and its settings' origins) through `f`,

@@ -134,7 +134,7 @@ fn matching_hops<'h>(
     // A configuration file no hop is defined by, such as a gunicorn.conf.py
     // the container that runs gunicorn reads: the hops whose settings come
     // from it.
-    candidates.iter().copied().filter(|h| h.files_read().into_iter().any(wanted_file)).collect()
+    candidates.iter().copied().filter(|h| h.written_in(&wanted_file)).collect()
 }
 
 /// Method 1: `[[link]] proxy = "…" backend = "…"`, paths relative to the

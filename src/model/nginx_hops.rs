@@ -140,12 +140,37 @@ impl Project {
     }
 }
 
+/// A scope: a block's nodes (or a file's top level) and the file holding them.
+pub type Scope<'p> = (FileId, &'p [Node]);
+
+/// Something worked out once per scope, however many blocks below it ask
+/// for it: a large `http{}` is not re-read for each of its locations.
+pub struct PerScope<'p, T> {
+    made: HashMap<(FileId, *const Node), T>,
+    make: Box<dyn FnMut(Scope<'p>) -> T + 'p>,
+}
+
+impl<'p, T> PerScope<'p, T> {
+    pub fn new(make: impl FnMut(Scope<'p>) -> T + 'p) -> Self {
+        Self { made: HashMap::new(), make: Box::new(make) }
+    }
+
+    /// The values of `scopes`, in their order, made where missing.
+    pub fn of(&mut self, scopes: &[Scope<'p>]) -> Vec<&T> {
+        for &(file, nodes) in scopes {
+            let make = &mut self.make;
+            self.made.entry((file, nodes.as_ptr())).or_insert_with(|| make((file, nodes)));
+        }
+        scopes.iter().filter_map(|(file, nodes)| self.made.get(&(*file, nodes.as_ptr()))).collect()
+    }
+}
+
 /// Each scope's directives (includes expanded) sorted by name, indexed on
 /// first use: reading many blocks of one configuration through it costs one
 /// pass over each scope, not one per block and directive asked for.
 pub struct ScopeIndex<'p> {
     project: &'p Project,
-    indexed: HashMap<(FileId, *const Node), ByName<'p>>,
+    indexed: PerScope<'p, ByName<'p>>,
 }
 
 /// One scope's directives with their names, sorted by name; source order
@@ -157,26 +182,23 @@ pub struct Inherited<'p, 's>(Vec<&'s ByName<'p>>);
 
 impl<'p> ScopeIndex<'p> {
     pub fn new(project: &'p Project) -> Self {
-        Self { project, indexed: HashMap::new() }
+        let indexed = PerScope::new(move |(file, nodes)| {
+            let mut by_name: ByName<'p> = project
+                .nginx_block(file, nodes)
+                .into_iter()
+                .map(|l| (l.directive.name(&project.file(l.file).text), l))
+                .collect();
+            by_name.sort_by(|a, b| a.0.cmp(&b.0));
+            by_name
+        });
+        Self { project, indexed }
     }
 
     /// The scopes a directive written inside `enclosing` reads, as
     /// [`Project::nginx_scopes`] orders them.
     pub fn inherited(&mut self, file: FileId, enclosing: &[&'p Directive]) -> Inherited<'p, '_> {
-        let project = self.project;
-        let scopes = project.nginx_scopes(file, enclosing);
-        for (scope_file, nodes) in &scopes {
-            self.indexed.entry((*scope_file, nodes.as_ptr())).or_insert_with(|| {
-                let mut by_name: ByName<'p> = project
-                    .nginx_block(*scope_file, nodes)
-                    .into_iter()
-                    .map(|l| (l.directive.name(&project.file(l.file).text), l))
-                    .collect();
-                by_name.sort_by(|a, b| a.0.cmp(&b.0));
-                by_name
-            });
-        }
-        Inherited(scopes.iter().filter_map(|(f, nodes)| self.indexed.get(&(*f, nodes.as_ptr()))).collect())
+        let scopes = self.project.nginx_scopes(file, enclosing);
+        Inherited(self.indexed.of(&scopes))
     }
 }
 

@@ -214,7 +214,7 @@ impl<'p> PoolIndex<'p> {
 }
 
 fn http_version<'p>(project: &'p Project, inherited: &Inherited<'p, '_>, version: Version) -> HttpVersion<'p> {
-    let explicit = inherited.effective_all("proxy_http_version").into_iter().next();
+    let explicit = inherited.effective("proxy_http_version");
     let value = match explicit {
         Some(l) => l.directive.args().next().map(|a| a.value(&project.file(l.file).text).into_owned()),
         None => defaults::nginx("proxy_http_version", "location", version).map(|r| r.default.to_owned()),

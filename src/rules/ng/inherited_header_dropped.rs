@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::FixAvailability;
 use crate::knowledge::nginx_directives::Context;
 use crate::model::nginx::{Ctx, Resolution, child_context};
-use crate::model::nginx_hops::Located;
+use crate::model::nginx_hops::{Located, PerScope};
 use crate::project::Project;
 use crate::rules::RuleContext;
 use crate::rules::{Check, Rule, rule_doc};
@@ -365,28 +365,9 @@ fn check(cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             candidates.push(Candidate { file: site.file, enclosing, block: d, ctx });
         }
     });
-    let mut levels = Levels { project, honour_switches, read: HashMap::new() };
+    let mut levels = PerScope::new(|(file, nodes)| read_level(project, file, nodes, honour_switches));
     for candidate in candidates {
         check_block(project, &candidate, &contexts, &mut levels, out);
-    }
-}
-
-/// Each level read once, however many blocks below it are checked: a
-/// large `http{}` is not re-read for each of its locations.
-struct Levels<'p> {
-    project: &'p Project,
-    honour_switches: bool,
-    read: HashMap<(FileId, *const Node), Level<'p>>,
-}
-
-impl<'p> Levels<'p> {
-    fn read(&mut self, file: FileId, nodes: &'p [Node]) {
-        let (project, honour_switches) = (self.project, self.honour_switches);
-        self.read.entry((file, nodes.as_ptr())).or_insert_with(|| read_level(project, file, nodes, honour_switches));
-    }
-
-    fn get(&self, file: FileId, nodes: &[Node]) -> Option<&Level<'p>> {
-        self.read.get(&(file, nodes.as_ptr()))
     }
 }
 
@@ -394,12 +375,11 @@ fn check_block<'p>(
     project: &'p Project,
     candidate: &Candidate<'p>,
     contexts: &HashMap<(FileId, u32), Ctx>,
-    levels: &mut Levels<'p>,
+    levels: &mut PerScope<'p, Level<'p>>,
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(block) = candidate.block.block() else { return };
-    levels.read(candidate.file, &block.nodes);
-    let Some(own) = levels.get(candidate.file, &block.nodes) else { return };
+    let Some(&own) = levels.of(&[(candidate.file, &block.nodes)]).first() else { return };
     let wanted: Vec<&ArrayDirective> = ARRAYS
         .iter()
         .filter(|a| own.values.iter().any(|(name, _)| *name == a.name))
@@ -408,12 +388,8 @@ fn check_block<'p>(
     if wanted.is_empty() {
         return;
     }
-    // The enclosing levels, innermost first.
-    let scopes = project.nginx_scopes(candidate.file, &candidate.enclosing);
-    for (file, nodes) in &scopes {
-        levels.read(*file, nodes);
-    }
-    let levels: Vec<&Level<'p>> = scopes.iter().filter_map(|(file, nodes)| levels.get(*file, nodes)).collect();
+    // The enclosing levels, innermost first (the block's own among them).
+    let levels = levels.of(&project.nginx_scopes(candidate.file, &candidate.enclosing));
     for array in wanted {
         let of: Vec<LevelOf<Source<'_>>> = levels.iter().map(|l| l.of(array)).collect();
         let lost = dropped(&of, &|s| keys_of(project, s), array.headers);
