@@ -8,7 +8,6 @@ use crate::fix::Edit;
 use crate::model::hop::{Hop, HopKind};
 use crate::model::ingress_nginx::{PoolDefeat, pool_defeats};
 use crate::model::k8s::Ingress;
-use crate::model::k8s::KeyValue;
 use crate::model::link::{How, Link, controller_for};
 use crate::model::setting::Origin;
 use crate::project::Project;
@@ -18,23 +17,19 @@ use crate::span::Span;
 
 use super::{has_pool, pool_enabling_fix};
 
-/// The annotations of the Ingress a Kubernetes link goes through that turn
-/// the controller's pool off for that Ingress's locations.
-pub(super) fn ingress_pool_defeats<'p>(project: &'p Project, link: &Link) -> Vec<(PoolDefeat, FileId, &'p KeyValue)> {
+/// Whether a Kubernetes link goes through an Ingress whose annotations
+/// turn the controller's pool off for its locations.
+pub(super) fn pool_off_by_ingress(project: &Project, link: &Link) -> bool {
     if link.how != How::Kubernetes {
-        return Vec::new();
+        return false;
     }
-    let Some(manifests) = project.k8s.iter().find(|m| m.file == link.file) else { return Vec::new() };
-    let ingress = manifests
-        .objects
-        .iter()
-        .find(|o| o.ingress().is_some() && o.span.start <= link.span.start && link.span.end <= o.span.end);
-    ingress
-        .map(|o| pool_defeats(&o.meta))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(how, a)| (how, manifests.file, a))
-        .collect()
+    let Some(manifests) = project.k8s.iter().find(|m| m.file == link.file) else { return false };
+    manifests.objects.iter().any(|o| {
+        o.ingress().is_some()
+            && o.span.start <= link.span.start
+            && link.span.end <= o.span.end
+            && !pool_defeats(&o.meta).is_empty()
+    })
 }
 
 /// One finding of `rule` per Ingress annotation of kind `wanted` that turns

@@ -238,7 +238,7 @@ fn linked_backends<'p>(project: &'p Project, proxy: &Hop, every: bool) -> impl I
     let graph = project.hop_graph();
     graph
         .links_from(&proxy.id)
-        .filter(move |l| every || ingress_pool::ingress_pool_defeats(project, l).is_empty())
+        .filter(move |l| every || !ingress_pool::pool_off_by_ingress(project, l))
         .filter_map(|l| graph.hop(&l.backend))
 }
 
@@ -249,7 +249,7 @@ fn each_link(
     finding: fn(&RuleContext<'_>, &Hop, &Hop) -> Option<Diagnostic>,
 ) {
     let graph = cx.project.hop_graph();
-    for link in graph.links.iter().filter(|l| ingress_pool::ingress_pool_defeats(cx.project, l).is_empty()) {
+    for link in graph.links.iter().filter(|l| !ingress_pool::pool_off_by_ingress(cx.project, l)) {
         if let (Some(proxy), Some(backend)) = (graph.hop(&link.proxy), graph.hop(&link.backend)) {
             out.extend(finding(cx, proxy, backend));
         }
